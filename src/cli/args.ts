@@ -1,0 +1,31 @@
+import { parseArgs, ParseArgsConfig } from 'node:util';
+import { usageError } from '../core/errors';
+
+/** Parses a command's flags; unknown flags and missing values are usage errors (exit 2). */
+export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, allowPositionals = false) {
+  try {
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
+  } catch (err) {
+    throw usageError((err as Error).message.split('\n')[0]);
+  }
+}
+
+/** Checks that a flag has one of the allowed values. */
+export function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw usageError(`--${flag} is ${JSON.stringify(value)}; expected one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+/** Splits a comma-separated account list and checks each ID. */
+export function parseAccountList(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const ids = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const id of ids) if (!/^[0-9]{12}$/.test(id)) throw usageError(`--accounts contains ${JSON.stringify(id)}; expected 12-digit account IDs separated by commas`);
+  return ids;
+}
+
+/** Writes a line to stderr: progress and summaries that are not the command's data. */
+export function info(line: string): void {
+  process.stderr.write(line + '\n');
+}

