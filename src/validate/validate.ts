@@ -93,9 +93,9 @@ export function validateRepo(repo: LoadedRepo, options: ValidateOptions = {}): V
     const name = nameFromPath(file.path);
     diagnostics.push(...checkName(file.path, name, 'permission set', maxPs, `the role name ${settings.roles.namePattern} must fit IAM's 64 characters`));
     const r = new FileReporter(file);
-    const schemaOk = checkSchema(r, 'permission-set');
-    const ps = checkPermissionSet(r, name, settings, policyNames, awsIndex);
-    if (schemaOk) permissionSets.set(name, ps);
+    checkSchema(r, 'permission-set');
+    // kept even with schema errors, so its references count; a repository with errors is never synthesised
+    permissionSets.set(name, checkPermissionSet(r, name, settings, policyNames, awsIndex));
     collect(r);
   }
   const psNames = new Set(psEntries.map((p) => p.name));
@@ -143,7 +143,7 @@ function checkSettings(file: ParsedFile | undefined, collect: (r: FileReporter) 
   if (ok && roles?.trustPolicy !== undefined) checkPolicyDocument(r, roles.trustPolicy, '/context/prism/roles/trustPolicy', 'trust');
   if (ok && roles?.sessionDuration !== undefined) {
     const s = durationToSeconds(roles.sessionDuration);
-    if (!(s >= 3600 && s <= 43200)) {
+    if (!Number.isNaN(s) && !(s >= 3600 && s <= 43200)) {
       r.error('role/session-duration', '/context/prism/roles/sessionDuration', `sessionDuration is ${JSON.stringify(roles.sessionDuration)}; expected an ISO-8601 duration from PT1H to PT12H`);
     }
   }

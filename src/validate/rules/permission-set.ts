@@ -121,7 +121,9 @@ export function checkPermissionSet(
   let sessionDurationSeconds = settings.roles.sessionDurationSeconds;
   if (raw.sessionDuration !== undefined) {
     const s = durationToSeconds(raw.sessionDuration);
-    if (!(s >= 3600 && s <= 43200)) {
+    // a malformed duration is the schema's error; here only the range
+    if (Number.isNaN(s)) sessionDurationSeconds = settings.roles.sessionDurationSeconds;
+    else if (!(s >= 3600 && s <= 43200)) {
       r.error('role/session-duration', '/sessionDuration', `sessionDuration is ${show(raw.sessionDuration)}; expected an ISO-8601 duration from PT1H to PT12H`);
     } else sessionDurationSeconds = s;
   }
