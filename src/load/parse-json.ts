@@ -1,4 +1,4 @@
-import { Node, parse, parseTree, ParseError, printParseErrorCode, visit } from 'jsonc-parser';
+import { Node, parse, parseTree, ParseError, printParseErrorCode } from 'jsonc-parser';
 import { Diagnostic } from '../core/diagnostics';
 import { fromPointer, LineIndex, SourceLocation } from '../core/source-location';
 import { FileKind, ParsedFile } from './parsed-file';
@@ -8,21 +8,36 @@ export const MAX_JSON_DEPTH = 32;
 
 const PARSE_OPTIONS = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
 
-/** The deepest array/object nesting in `text` and where it first passes `limit`, without recursion. */
-function scanDepth(text: string, limit: number): number {
-  let depth = 0;
-  let inString = false;
+/**
+ * One linear pass over JSON text, without recursion: where nesting first passes `limit` (or -1),
+ * and the offsets of keys repeated within one object (JSON.parse keeps the last silently).
+ */
+function scanStructure(text: string, limit: number): { tooDeepAt: number; duplicateKeys: { offset: number; key: string }[] } {
+  const objects: (Set<string> | null)[] = [];
+  const duplicateKeys: { offset: number; key: string }[] = [];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++;
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91) {
-      if (++depth > limit) return i;
-    } else if (c === 125 || c === 93) depth--;
+    if (c === 34) {
+      const start = i;
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+      }
+      const keys = objects[objects.length - 1];
+      if (!keys) continue;
+      let j = i + 1;
+      while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 10 || text.charCodeAt(j) === 13 || text.charCodeAt(j) === 9)) j++;
+      if (text.charCodeAt(j) !== 58) continue;
+      const key = text.slice(start + 1, i);
+      if (keys.has(key)) duplicateKeys.push({ offset: start, key });
+      else keys.add(key);
+    } else if (c === 123 || c === 91) {
+      objects.push(c === 123 ? new Set() : null);
+      if (objects.length > limit) return { tooDeepAt: i, duplicateKeys };
+    } else if (c === 125 || c === 93) objects.pop();
   }
-  return -1;
+  return { tooDeepAt: -1, duplicateKeys };
 }
 
 function describeParseError(e: ParseError, text: string): string {
@@ -59,10 +74,10 @@ export function parseJsonFile<T = unknown>(
   kind: FileKind,
   text: string,
 ): { file: ParsedFile<T>; diagnostics: Diagnostic[] } | { file?: undefined; diagnostics: Diagnostic[] } {
-  const lines = new LineIndex(text);
-  const at = (offset: number): SourceLocation => ({ file: path, ...lines.position(offset) });
+  let lines: LineIndex | undefined;
+  const at = (offset: number): SourceLocation => ({ file: path, ...(lines ??= new LineIndex(text)).position(offset) });
 
-  const tooDeep = scanDepth(text, MAX_JSON_DEPTH);
+  const { tooDeepAt: tooDeep, duplicateKeys } = scanStructure(text, MAX_JSON_DEPTH);
   if (tooDeep >= 0) {
     return {
       diagnostics: [
@@ -92,7 +107,13 @@ export function parseJsonFile<T = unknown>(
     };
   }
 
-  const diagnostics = findDuplicateKeys(text, at);
+  const diagnostics: Diagnostic[] = duplicateKeys.map(({ offset, key }) => ({
+    code: 'json/duplicate-key',
+    severity: 'error',
+    message: `key ${JSON.stringify(key)} appears twice in the same object; only the last one would count`,
+    location: at(offset),
+    hint: 'Merge the two values into one key.',
+  }));
   let tree: Node | undefined;
   const nodeAt = (pointer: string): Node | undefined => {
     tree ??= parseTree(text, [], PARSE_OPTIONS);
@@ -127,37 +148,4 @@ function walkToNearest(root: Node, segments: string[]): Node {
     node = next;
   }
   return node;
-}
-
-/** JSON.parse keeps the last of two equal keys silently; a duplicated `Action` would drop grants. */
-function findDuplicateKeys(text: string, at: (offset: number) => SourceLocation): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  const stack: Set<string>[] = [];
-  visit(
-    text,
-    {
-      onObjectBegin: () => {
-        stack.push(new Set());
-      },
-      onObjectEnd: () => {
-        stack.pop();
-      },
-      onObjectProperty: (property, offset) => {
-        const keys = stack[stack.length - 1];
-        if (!keys) return;
-        if (keys.has(property)) {
-          diagnostics.push({
-            code: 'json/duplicate-key',
-            severity: 'error',
-            message: `key ${JSON.stringify(property)} appears twice in the same object; only the last one would count`,
-            location: at(offset),
-            hint: 'Merge the two values into one key.',
-          });
-        }
-        keys.add(property);
-      },
-    },
-    PARSE_OPTIONS,
-  );
-  return diagnostics;
 }

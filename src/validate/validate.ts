@@ -105,7 +105,7 @@ export function validateRepo(repo: LoadedRepo, options: ValidateOptions = {}): V
 
   // assignments
   const assignments: Assignment[] = [];
-  const seen = new Map<string, string>();
+  const seen = new Map<string, { file: ParsedFile; pointer: string }>();
   for (const file of repo.assignments) {
     const r = new FileReporter(file);
     checkSchema(r, 'assignment', { skip: /^\/accounts\/\d+$/ });

@@ -3,14 +3,15 @@
  * (11 digits, and unquoted so YAML reads a number), or `permissionSet: Admin` with no
  * permission-sets/Admin.yaml. Warns on an account listed twice.
  */
+import { ParsedFile } from '../../load/parsed-file';
 import { Assignment } from '../../model/types';
 import { FileReporter, child, didYouMean, show } from '../rule-context';
 
-/** Checks a schema-valid assignment; `seen` carries permission set + account pairs across files. */
+/** Checks an assignment; `seen` carries permission set + account pairs across files, with where each was first listed. */
 export function checkAssignment(
   r: FileReporter,
   permissionSetNames: ReadonlySet<string>,
-  seen: Map<string, string>,
+  seen: Map<string, { file: ParsedFile; pointer: string }>,
 ): Assignment {
   const raw = (r.file.value ?? {}) as { permissionSet?: string; accounts?: unknown[] };
   const ps = typeof raw.permissionSet === 'string' ? raw.permissionSet : '';
@@ -36,11 +37,11 @@ export function checkAssignment(
     const key = `${ps}\u0000${a}`;
     const first = seen.get(key);
     if (first) {
-      r.warning('assignment/duplicate-account', p, `account ${a} already gets permission set ${show(ps)} (${first}); the duplicate has no effect`);
+      const loc = first.file.locate(first.pointer);
+      r.warning('assignment/duplicate-account', p, `account ${a} already gets permission set ${show(ps)} (${loc.file}:${loc.line}); the duplicate has no effect`);
       return;
     }
-    const loc = r.file.locate(p);
-    seen.set(key, `${loc.file}:${loc.line}`);
+    seen.set(key, { file: r.file, pointer: p });
     accounts.push(a);
   });
   return { file: r.file.path, permissionSet: ps, accounts };

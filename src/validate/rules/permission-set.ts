@@ -49,11 +49,11 @@ export function checkPermissionSet(
   policyNames: ReadonlySet<string>,
   awsIndex: () => AwsManagedPolicyIndex,
 ): PermissionSet {
+  const lowerToName = () => new Map([...policyNames].map((n) => [n.toLowerCase(), n]));
   const raw = sanitize(r.file.value);
 
   // customer managed policies exist, exactly as named
   const cmps: string[] = [];
-  const lowerToName = new Map([...policyNames].map((n) => [n.toLowerCase(), n]));
   (raw.customerManagedPolicies ?? []).forEach((ref, i) => {
     const p = child('/customerManagedPolicies', i);
     if (cmps.includes(ref)) {
@@ -61,7 +61,7 @@ export function checkPermissionSet(
       return;
     }
     if (!policyNames.has(ref)) {
-      const caseMatch = lowerToName.get(ref.toLowerCase());
+      const caseMatch = lowerToName().get(ref.toLowerCase());
       const guess = caseMatch ?? didYouMean(ref, policyNames);
       r.error('ref/unknown-policy', p, `customer managed policy ${show(ref)} does not exist; expected the name of a file in policies/ (policies/${ref}.json)`, {
         hint: guess ? `Did you mean ${show(guess)}?` : 'Add the policy file, or remove the reference.',

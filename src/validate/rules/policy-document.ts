@@ -53,7 +53,7 @@ export function checkPolicyDocument(r: FileReporter, doc: unknown, base: string,
   if (Array.isArray(statements) && statements.length === 0) {
     r.error('iam/statement', sp, 'Statement is an empty array; expected at least one statement');
   }
-  const sids = new Map<string, string>();
+  const sids = new Map<string, string>(); // Sid -> pointer of its first use
   for (const [s, p] of list) checkStatement(r, s, p, sids, mode);
 }
 
@@ -81,11 +81,9 @@ function checkStatement(r: FileReporter, s: unknown, p: string, sids: Map<string
       r.error('iam/sid', child(p, 'Sid'), `Sid is ${show(sid)}; expected letters and digits only (A-Z, a-z, 0-9)`);
     } else if (sid !== '') {
       const first = sids.get(sid);
-      if (first) r.error('iam/sid-duplicate', child(p, 'Sid'), `Sid ${show(sid)} is used twice; Sids must be unique within a document (first at ${first})`);
-      else {
-        const loc = r.file.locate(child(p, 'Sid'));
-        sids.set(sid, `line ${loc.line}`);
-      }
+      if (first !== undefined) {
+        r.error('iam/sid-duplicate', child(p, 'Sid'), `Sid ${show(sid)} is used twice; Sids must be unique within a document (first at line ${r.file.locate(first).line})`);
+      } else sids.set(sid, child(p, 'Sid'));
     }
   }
   // Effect

@@ -1,0 +1,87 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** File contents by repository-relative path. */
+export type GeneratedFiles = Map<string, string>;
+
+const SERVICES = ['s3', 'ec2', 'dynamodb', 'sqs', 'sns', 'kms', 'logs', 'lambda', 'ecs', 'rds', 'cloudwatch', 'ssm'];
+const VERBS = ['Get', 'List', 'Describe', 'Put', 'Update', 'Create', 'Delete', 'Tag'];
+
+function policyDocument(i: number): object {
+  const statements = [];
+  const n = 2 + (i % 4);
+  for (let s = 0; s < n; s++) {
+    const svc = SERVICES[(i + s) % SERVICES.length];
+    statements.push({
+      Sid: `S${s}P${i}`,
+      Effect: s === n - 1 && i % 5 === 0 ? 'Deny' : 'Allow',
+      Action: [0, 1, 2].map((k) => `${svc}:${VERBS[(i + s + k) % VERBS.length]}${k === 2 ? '*' : 'Resource'}`),
+      Resource: s % 2 === 0 ? '*' : [`arn:aws:${svc}:eu-west-1:*:thing/team-${i}-${s}/*`, `arn:aws:${svc}:eu-west-1:*:other/${i}`],
+      ...(s % 3 === 1 ? { Condition: { StringEquals: { 'aws:PrincipalTag/team': `team-${i % 17}` } } } : {}),
+    });
+  }
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+const account = (i: number) => String(100000000000 + i * 7919);
+
+/** The validation benchmark's organisation: 2,000 policies, 300 permission sets, 1,000 assignments. */
+export function generateLargeLibrary(policies = 2000, permissionSets = 300, assignments = 1000): GeneratedFiles {
+  const files: GeneratedFiles = new Map();
+  for (let i = 0; i < policies; i++) files.set(`policies/P${i}.json`, JSON.stringify(policyDocument(i), null, 2) + '\n');
+  for (let i = 0; i < policies; i += 10) files.set(`policies/P${i}.meta.yaml`, `description: Generated policy ${i} for the benchmark.\n`);
+  for (let p = 0; p < permissionSets; p++) {
+    const cmps = [0, 1, 2, 3, 4, 5, 6].map((k) => `P${(p * 7 + k) % policies}`);
+    files.set(
+      `permission-sets/PS${p}.yaml`,
+      `description: Permission set ${p}\nsessionDuration: PT2H\nawsManagedPolicies:\n  - ReadOnlyAccess\ncustomerManagedPolicies:\n${cmps.map((c) => `  - ${c}\n`).join('')}`,
+    );
+  }
+  for (let a = 0; a < assignments; a++) {
+    const accounts = [0, 1, 2, 3, 4].map((k) => `  - "${account((a * 5 + k) % 1000)}"\n`);
+    files.set(`assignments/a${a}.yaml`, `permissionSet: PS${a % permissionSets}\naccounts:\n${[...new Set(accounts)].join('')}`);
+  }
+  return files;
+}
+
+/** Name of the one policy used by only `affected` accounts in the fleet organisation. */
+export const NARROW_POLICY = 'Narrow';
+
+/**
+ * The synth/preview benchmark's organisation: `accounts` accounts, each with 3 permission sets that
+ * together use 50 CMPs. One CMP (`Narrow`) is used only by the first `affected` accounts.
+ */
+export function generateFleet(accounts = 1000, affected = 40): GeneratedFiles {
+  const files: GeneratedFiles = new Map();
+  files.set('cdktf.json', JSON.stringify({ app: 'node bin/prism.js synth', context: { prism: { region: 'eu-west-1', managedPolicyBudget: 20 } } }, null, 2));
+  for (let i = 0; i < 50; i++) files.set(`policies/C${i}.json`, JSON.stringify(policyDocument(i), null, 2) + '\n');
+  files.set(`policies/${NARROW_POLICY}.json`, JSON.stringify(policyDocument(999), null, 2) + '\n');
+  const tiers: [string, string[]][] = [
+    ['Tier0', range(0, 17).map((i) => `C${i}`)],
+    ['Tier0Narrow', [...range(0, 16).map((i) => `C${i}`), NARROW_POLICY]],
+    ['Tier1', range(17, 34).map((i) => `C${i}`)],
+    ['Tier2', range(34, 50).map((i) => `C${i}`)],
+  ];
+  for (const [name, cmps] of tiers) {
+    files.set(`permission-sets/${name}.yaml`, `description: ${name}\nawsManagedPolicies:\n  - ReadOnlyAccess\ncustomerManagedPolicies:\n${cmps.map((c) => `  - ${c}\n`).join('')}`);
+  }
+  const ids = range(0, accounts).map(account);
+  const list = (xs: string[]) => xs.map((a) => `  - "${a}"\n`).join('');
+  files.set('assignments/tier0-narrow.yaml', `permissionSet: Tier0Narrow\naccounts:\n${list(ids.slice(0, affected))}`);
+  files.set('assignments/tier0.yaml', `permissionSet: Tier0\naccounts:\n${list(ids.slice(affected))}`);
+  files.set('assignments/tier1.yaml', `permissionSet: Tier1\naccounts:\n${list(ids)}`);
+  files.set('assignments/tier2.yaml', `permissionSet: Tier2\naccounts:\n${list(ids)}`);
+  return files;
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, i) => from + i);
+}
+
+/** Writes generated files under `dir`. */
+export function writeGenerated(dir: string, files: GeneratedFiles): void {
+  for (const [p, content] of files) {
+    fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+    fs.writeFileSync(path.join(dir, p), content);
+  }
+}

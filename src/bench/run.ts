@@ -1,0 +1,102 @@
+/**
+ * `npm run bench`: generates the benchmark organisations in temp folders, runs every measurement in a
+ * fresh process (median of several runs), and prints a table with each figure next to the baseline
+ * measured in the same run and the target.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { generateLargeLibrary, writeGenerated } from './generate';
+
+interface Measurement {
+  ms: number;
+  maxRssMb: number;
+}
+
+const RUNS = Number(process.env.PRISM_BENCH_RUNS ?? 3);
+const TASK = path.join(__dirname, 'task.js');
+
+/** Runs one task RUNS times in fresh processes; returns the median time and the largest peak memory. */
+export function measure(task: string, dir: string, arg?: string, options: { cli?: string[] } = {}): Measurement {
+  const results: Measurement[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    if (options.cli) {
+      // end to end: a whole CLI invocation, start-up included
+      const start = process.hrtime.bigint();
+      const res = spawnSync(process.execPath, options.cli, { cwd: dir, encoding: 'utf8' });
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (res.status !== 0 && res.status !== 1) throw new Error(`${options.cli.join(' ')} failed: ${res.stderr}`);
+      results.push({ ms, maxRssMb: NaN });
+      continue;
+    }
+    const out = execFileSync(process.execPath, ['--max-old-space-size=4096', TASK, task, dir, ...(arg ? [arg] : [])], { encoding: 'utf8' });
+    results.push(JSON.parse(out.trim().split('\n').pop()!));
+  }
+  results.sort((a, b) => a.ms - b.ms);
+  return { ms: results[Math.floor(results.length / 2)].ms, maxRssMb: Math.max(...results.map((r) => r.maxRssMb)) };
+}
+
+/** A row of the results table. */
+export interface Row {
+  name: string;
+  m: Measurement;
+  baseline?: { name: string; m: Measurement };
+  target: string;
+  ok: boolean;
+}
+
+const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const fmtMb = (mb: number) => (Number.isNaN(mb) ? '-' : `${mb.toFixed(0)} MB`);
+
+function printTable(rows: Row[]): void {
+  const header = ['benchmark', 'time', 'peak RSS', 'baseline (same run)', 'ratio', 'target', 'met'];
+  const lines = rows.map((r) => [
+    r.name,
+    fmtMs(r.m.ms),
+    fmtMb(r.m.maxRssMb),
+    r.baseline ? `${r.baseline.name}: ${fmtMs(r.baseline.m.ms)}, ${fmtMb(r.baseline.m.maxRssMb)}` : '-',
+    r.baseline ? `${(r.m.ms / r.baseline.m.ms).toFixed(2)}x` : '-',
+    r.target,
+    r.ok ? 'yes' : 'NO',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
+  console.log(fmt(header));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  for (const l of lines) console.log(fmt(l));
+}
+
+function benchValidate(tmp: string): Row[] {
+  const dir = path.join(tmp, 'library');
+  console.error('bench: generating 2,000 policies, 300 permission sets, 1,000 assignments');
+  writeGenerated(dir, generateLargeLibrary());
+  console.error('bench: validate');
+  const baseline = measure('read-parse', dir);
+  const v = measure('validate', dir);
+  return [
+    {
+      name: 'validate 2,000 policies / 300 sets / 1,000 assignments',
+      m: v,
+      baseline: { name: 'read+parse', m: baseline },
+      target: '<= 1 s and <= 3x read+parse',
+      ok: v.ms <= 1000 && v.ms <= 3 * baseline.ms,
+    },
+  ];
+}
+
+/** Extra benchmark sections register here (synth, preview). */
+export const SECTIONS: ((tmp: string) => Row[])[] = [benchValidate];
+
+function main(): void {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-bench-'));
+  try {
+    console.error(`bench: ${os.cpus().length} cores, node ${process.version}, ${RUNS} runs per figure (median time, largest peak memory)`);
+    const rows = SECTIONS.flatMap((s) => s(tmp));
+    printTable(rows);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) main();
