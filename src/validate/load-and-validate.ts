@@ -1,11 +1,17 @@
 import * as fs from 'node:fs';
 import { usageError } from '../core/errors';
-import { parseRepo } from '../load/parse-repo';
+import { LoadedRepo, parseRepo } from '../load/parse-repo';
 import { readRepoFromDisk } from '../load/read-repo';
 import { validateRepo, ValidationResult } from './validate';
 
+/** A validated repository plus its raw rollout ledger. */
+export interface CheckedRepo extends ValidationResult {
+  readonly ledger: LoadedRepo['ledger'];
+}
+
 /** Reads a repository from disk and validates it. Throws a usage error when `dir` is not a folder. */
-export function loadAndValidate(dir: string): ValidationResult {
+export function loadAndValidate(dir: string): CheckedRepo {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw usageError(`--dir ${dir} is not a folder`);
-  return validateRepo(parseRepo(readRepoFromDisk(dir)));
+  const loaded = parseRepo(readRepoFromDisk(dir));
+  return { ...validateRepo(loaded), ledger: loaded.ledger };
 }

@@ -1,0 +1,16 @@
+import * as fs from 'node:fs';
+import { usageError } from '../core/errors';
+import { checkDiscoveryResults, DiscoveryResults } from '../model/discovery';
+
+/** Reads and checks a discovery results file; a malformed file is a usage error naming the problem. */
+export function readDiscoveryFile(file: string): DiscoveryResults {
+  let value: unknown;
+  try {
+    value = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw usageError(`cannot read discovery results ${file}: ${(err as Error).message}`);
+  }
+  const problem = checkDiscoveryResults(value);
+  if (problem) throw usageError(`discovery results ${file} are malformed: ${problem}`, 'Regenerate the file with prism discover; its format is in the README.');
+  return value as DiscoveryResults;
+}

@@ -1,0 +1,47 @@
+import { Settings } from '../core/settings';
+
+/** A Prism role in one account, from one permission set. */
+export interface RoleState {
+  readonly permissionSet: string;
+  readonly roleName: string;
+  readonly description?: string;
+  /** Normalised JSON with the account filled in. */
+  readonly trustPolicy: string;
+  readonly maxSessionDuration: number;
+  readonly awsManagedPolicyArns: readonly { readonly name: string; readonly arn: string }[];
+  readonly customerManagedPolicies: readonly string[];
+  /** Normalised JSON. */
+  readonly inlinePolicy?: string;
+  readonly permissionsBoundaryArn?: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** A `Prism-<name>` policy in one account. */
+export interface PolicyState {
+  readonly name: string;
+  readonly policyId: string;
+  /** Normalised JSON. */
+  readonly document: string;
+  /** Permission sets in this account whose role attaches it; empty when it is only retained. */
+  readonly attachedTo: readonly string[];
+  /** Present when the policy already exists in AWS (found by discovery) and must be imported. */
+  readonly importFrom?: string;
+  /** When Prism adopted a pre-existing policy: it keeps Prism:Adopted/Prism:AdoptedAt tags with this value. */
+  readonly adoptedAt?: string;
+}
+
+/** Everything Prism manages in one AWS account. Synth reads it; preview diffs two of them. */
+export interface AccountDesiredState {
+  readonly account: string;
+  /** Sorted by permission-set name. */
+  readonly roles: readonly RoleState[];
+  /** Sorted by policy name. */
+  readonly policies: readonly PolicyState[];
+}
+
+/** The desired state of every account: the hub of the pipeline. */
+export interface DeploymentModel {
+  readonly settings: Settings;
+  /** Sorted by account ID. */
+  readonly accounts: ReadonlyMap<string, AccountDesiredState>;
+}

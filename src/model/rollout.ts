@@ -1,0 +1,91 @@
+/** What a rollout did to one policy in one account. */
+export type RolloutEvent = 'CREATE' | 'ADOPT' | 'EDIT' | 'ATTACH' | 'DETACH' | 'DELETE';
+/** Where a rollout stands. */
+export type RolloutStatus = 'PENDING' | 'SUCCESS' | 'FAILED';
+
+export const ROLLOUT_EVENTS: readonly RolloutEvent[] = ['CREATE', 'ADOPT', 'EDIT', 'ATTACH', 'DETACH', 'DELETE'];
+export const ROLLOUT_STATUSES: readonly RolloutStatus[] = ['PENDING', 'SUCCESS', 'FAILED'];
+
+/**
+ * One line of `rollouts/<policy>.jsonl`. The ledger is append-only: a rollout is written PENDING and
+ * later appended again, with the same `id`, as SUCCESS or FAILED. The last line for an id wins.
+ */
+export interface RolloutRow {
+  readonly id: string;
+  readonly policy: string;
+  readonly account: string;
+  readonly event: RolloutEvent;
+  readonly status: RolloutStatus;
+  readonly error?: string;
+  readonly startedAt: string;
+  readonly endedAt?: string;
+  readonly commit: string;
+  readonly pullRequest?: number;
+  readonly runUrl?: string;
+  readonly permissionSets?: readonly string[];
+  /** On ADOPT rows: the Prism:AdoptedAt tag value, reused by every later synth. */
+  readonly adoptedAt?: string;
+}
+
+/** Parses ledger files into rows, skipping (and reporting) lines that are not rows. */
+export function parseLedger(files: readonly { path: string; text: string }[]): { rows: RolloutRow[]; problems: string[] } {
+  const rows: RolloutRow[] = [];
+  const problems: string[] = [];
+  for (const f of files) {
+    f.text.split('\n').forEach((line, i) => {
+      if (!line.trim()) return;
+      try {
+        const row = JSON.parse(line) as RolloutRow;
+        if (typeof row.id !== 'string' || typeof row.policy !== 'string' || !/^\d{12}$/.test(row.account) || !ROLLOUT_EVENTS.includes(row.event) || !ROLLOUT_STATUSES.includes(row.status)) {
+          problems.push(`${f.path}:${i + 1}: not a rollout row`);
+        } else rows.push(row);
+      } catch {
+        problems.push(`${f.path}:${i + 1}: invalid JSON`);
+      }
+    });
+  }
+  return { rows, problems };
+}
+
+/** The latest version of each rollout (last line per id), in ledger order. */
+export function latestRows(rows: readonly RolloutRow[]): RolloutRow[] {
+  const byId = new Map<string, RolloutRow>();
+  for (const r of rows) {
+    byId.delete(r.id);
+    byId.set(r.id, r);
+  }
+  return [...byId.values()];
+}
+
+/** What the ledger says about one policy in one account. */
+export interface MaterialisedPair {
+  readonly policy: string;
+  readonly account: string;
+  readonly adoptedAt?: string;
+}
+
+/**
+ * Where each policy is materialised according to the ledger: every (policy, account) pair with a
+ * rollout since its last successful DELETE, whatever that rollout's status. A failed CREATE may
+ * still have created the policy, so keeping the pair is the safe side: synth then keeps the policy
+ * rather than risking a destroy.
+ */
+export function materialisedPairs(rows: readonly RolloutRow[]): Map<string, MaterialisedPair> {
+  const pairs = new Map<string, MaterialisedPair>();
+  for (const r of latestRows(rows)) {
+    const key = pairKey(r.policy, r.account);
+    if (r.event === 'DELETE' && r.status === 'SUCCESS') {
+      pairs.delete(key);
+      continue;
+    }
+    const prev = pairs.get(key);
+    const adoptedAt = r.event === 'ADOPT' && r.adoptedAt ? r.adoptedAt : prev?.adoptedAt;
+    pairs.set(key, { policy: r.policy, account: r.account, ...(adoptedAt ? { adoptedAt } : {}) });
+  }
+  return pairs;
+}
+
+/** Map key of a (policy, account) pair. */
+export function pairKey(policy: string, account: string): string {
+  return `${policy}\u0000${account}`;
+}
