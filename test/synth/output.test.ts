@@ -1,0 +1,108 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { buildModel } from '../../src/model/build-model';
+import { DiscoveryResults } from '../../src/model/discovery';
+import { groupByShape, synthesizeStacks } from '../../src/synth/synthesize';
+import { loadAndValidate } from '../../src/validate/load-and-validate';
+import { runPrism } from '../helpers/cli';
+import { writeRepo } from '../helpers/repo';
+import { org } from '../helpers/synth';
+import { generateFleet } from '../../src/bench/generate';
+
+function listFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+}
+
+describe('synth: output', () => {
+  test('sharing one synthesis per account shape is byte-identical to synthesising each account on its own', () => {
+    // GIVEN 120 accounts of the benchmark fleet, some adopted (which makes their shape unique)
+    const dir = writeRepo(Object.fromEntries(generateFleet(120, 10)));
+    const checked = loadAndValidate(dir);
+    const ids = [...buildModel(checked.documents).accounts.keys()];
+    const discovery: DiscoveryResults = {
+      version: 1,
+      generatedAt: '2026-11-01T00:00:00Z',
+      accounts: Object.fromEntries(ids.slice(0, 3).map((id, i) => [id, { status: 'ok' as const, policies: { C1: { state: 'unmanaged' as const, adoptedAt: `2026-10-0${i + 1}T00:00:00Z` } } }])),
+    };
+    const model = buildModel(checked.documents, { discovery });
+    expect(groupByShape([...model.accounts.values()]).length).toBe(5); // 2 shapes + 3 adopted accounts
+    // WHEN
+    const shared = synthesizeStacks(model, { outDir: path.join(dir, 'out-shared'), repoRoot: dir });
+    const alone = synthesizeStacks(model, { outDir: path.join(dir, 'out-alone'), repoRoot: dir, perAccount: true });
+    // THEN every file is the same, byte for byte
+    expect(shared.shapes).toBe(5);
+    expect(alone.shapes).toBe(120);
+    const files = listFiles(path.join(dir, 'out-shared'));
+    expect(files).toEqual(listFiles(path.join(dir, 'out-alone')));
+    expect(files.length).toBe(121);
+    for (const f of files) {
+      expect(fs.readFileSync(path.join(dir, 'out-shared', f), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'out-alone', f), 'utf8'));
+    }
+  });
+
+  test('a failed synth leaves the previous output untouched and no temporary folder behind', () => {
+    const dir = writeRepo(org());
+    const checked = loadAndValidate(dir);
+    const model = buildModel(checked.documents);
+    const outDir = path.join(dir, 'cdktf.out');
+    synthesizeStacks(model, { outDir, repoRoot: dir });
+    const before = listFiles(outDir).map((f) => fs.readFileSync(path.join(outDir, f), 'utf8'));
+    // GIVEN a model that fails half-way (a role over the budget in the last account)
+    const accounts = new Map(model.accounts);
+    const last = [...accounts.keys()].pop()!;
+    const bad = accounts.get(last)!;
+    accounts.set(last, { ...bad, roles: bad.roles.map((r) => ({ ...r, customerManagedPolicies: Array.from({ length: 11 }, (_, i) => `X${i}`) })) });
+    expect(() => synthesizeStacks({ ...model, accounts }, { outDir, repoRoot: dir, batchSize: 1 })).toThrow(/budget/);
+    // THEN
+    expect(listFiles(outDir).map((f) => fs.readFileSync(path.join(outDir, f), 'utf8'))).toEqual(before);
+    expect(fs.readdirSync(dir).filter((n) => n.startsWith('cdktf.out.'))).toEqual([]);
+  });
+
+  test('prism synth refuses a repository with errors and writes nothing', () => {
+    const dir = writeRepo({ ...org(), 'permission-sets/Ops.yaml': 'customerManagedPolicies:\n  - Missing\n' });
+    const r = runPrism(['synth', '--dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('permission-sets/Ops.yaml:2:5: error ref/unknown-policy');
+    expect(r.stderr).toContain('nothing was written');
+    expect(fs.existsSync(path.join(dir, 'cdktf.out'))).toBe(false);
+  });
+
+  test('prism synth prints a one-line summary; --accounts writes only those stacks', () => {
+    const dir = writeRepo(org());
+    const all = runPrism(['synth', '--dir', dir]);
+    expect(all.code).toBe(0);
+    expect(all.stderr).toMatch(/synthesised 3 account stack\(s\): 6 policies, 5 roles, 22 resources/);
+    const some = runPrism(['synth', '--dir', dir, '--accounts', '333333333333']);
+    expect(some.code).toBe(0);
+    expect(fs.readdirSync(path.join(dir, 'cdktf.out', 'stacks'))).toEqual(['account-333333333333']);
+    expect(runPrism(['synth', '--dir', dir, '--accounts', '12']).code).toBe(2);
+  });
+
+  test("cdktf.json's app gives the same result as prism synth (cdktf synth runs it with CDKTF_OUTDIR)", () => {
+    const root = path.join(__dirname, '..', '..');
+    const dir = writeRepo({});
+    for (const sub of ['policies', 'permission-sets', 'assignments']) fs.cpSync(path.join(root, sub), path.join(dir, sub), { recursive: true });
+    fs.cpSync(path.join(root, 'cdktf.json'), path.join(dir, 'cdktf.json'));
+    fs.symlinkSync(path.join(root, 'bin'), path.join(dir, 'bin'));
+    const app = JSON.parse(fs.readFileSync(path.join(dir, 'cdktf.json'), 'utf8')).app as string;
+    // run the app command exactly as cdktf-cli does: through a shell, in the project folder
+    execFileSync('/bin/sh', ['-c', app], { cwd: dir, env: { ...process.env, CDKTF_OUTDIR: path.join(dir, 'via-cdktf') } });
+    expect(runPrism(['synth', '--dir', dir, '--out', path.join(dir, 'via-prism')]).code).toBe(0);
+    const files = listFiles(path.join(dir, 'via-prism'));
+    expect(files).toContain('manifest.json');
+    expect(listFiles(path.join(dir, 'via-cdktf'))).toEqual(files);
+    for (const f of files) expect(fs.readFileSync(path.join(dir, 'via-cdktf', f), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'via-prism', f), 'utf8'));
+  });
+
+  test('only src/synth imports cdktf or the AWS provider, and never the provider root', () => {
+    const src = path.join(__dirname, '..', '..', 'src');
+    const offenders: string[] = [];
+    for (const f of fs.readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((x) => x.endsWith('.ts'))) {
+      const text = fs.readFileSync(path.join(src, f), 'utf8');
+      if (/from ['"](cdktf|@cdktf\/provider-aws)['"/]/.test(text) && !f.startsWith('synth/')) offenders.push(f);
+      if (/from ['"]@cdktf\/provider-aws['"]/.test(text)) offenders.push(`${f} (provider root)`);
+    }
+    expect(offenders).toEqual([]);
+  });
+});
