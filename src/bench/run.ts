@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { generateLargeLibrary, writeGenerated } from './generate';
+import { generateFleet, generateLargeLibrary, NARROW_POLICY, writeGenerated } from './generate';
 
 interface Measurement {
   ms: number;
@@ -18,9 +18,9 @@ const RUNS = Number(process.env.PRISM_BENCH_RUNS ?? 3);
 const TASK = path.join(__dirname, 'task.js');
 
 /** Runs one task RUNS times in fresh processes; returns the median time and the largest peak memory. */
-export function measure(task: string, dir: string, arg?: string, options: { cli?: string[] } = {}): Measurement {
+export function measure(task: string, dir: string, arg?: string, options: { cli?: string[]; runs?: number } = {}): Measurement {
   const results: Measurement[] = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < (options.runs ?? RUNS); i++) {
     if (options.cli) {
       // end to end: a whole CLI invocation, start-up included
       const start = process.hrtime.bigint();
@@ -85,8 +85,28 @@ function benchValidate(tmp: string): Row[] {
   ];
 }
 
-/** Extra benchmark sections register here (synth, preview). */
-export const SECTIONS: ((tmp: string) => Row[])[] = [benchValidate];
+function benchSynth(tmp: string): Row[] {
+  const dir = path.join(tmp, 'fleet');
+  console.error('bench: generating 1,000 accounts x 50 CMPs, 3 permission sets each; one CMP in 40 accounts');
+  writeGenerated(dir, generateFleet(1000, 40));
+  console.error('bench: synth baselines (plain single-App cdktf: one run; it takes a while)');
+  const plain = measure('synth-plain-app', dir, undefined, { runs: 1 });
+  const direct = measure('synth-direct-json', dir);
+  console.error('bench: synth');
+  const full = measure('synth-full', dir);
+  const incremental = measure('synth-incremental', dir, NARROW_POLICY);
+  const worst = measure('synth-per-account', dir, undefined, { runs: 1 });
+  const vsPlain = { name: 'plain cdktf App', m: plain };
+  return [
+    { name: 'synth full: 1,000 accounts x 50 CMPs', m: full, baseline: vsPlain, target: '<= 5 s, <= 300 MB', ok: full.ms <= 5000 && full.maxRssMb <= 300 },
+    { name: 'synth incremental: the 40 accounts of one edit', m: incremental, baseline: vsPlain, target: '<= 1 s', ok: incremental.ms <= 1000 },
+    { name: 'synth full, worst case: no two accounts alike', m: worst, baseline: vsPlain, target: '(informational)', ok: true },
+    { name: 'synth floor: direct JSON writer, 1,000 accounts', m: direct, baseline: vsPlain, target: '(floor)', ok: true },
+  ];
+}
+
+/** The benchmark sections, in order. */
+export const SECTIONS: ((tmp: string) => Row[])[] = [benchValidate, benchSynth];
 
 function main(): void {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-bench-'));

@@ -27,7 +27,47 @@ const tasks: Record<string, Task> = {
     if (errors.length) throw new Error(`benchmark repository has ${errors.length} errors, e.g. ${errors[0].message}`);
     return diagnostics.length;
   },
+  /** Full synth: every account of the fleet, as `prism synth` does it. */
+  'synth-full': (dir) => synth(dir, {}),
+  /** Full synth with every account synthesised on its own: the worst case, when no two accounts share a shape. */
+  'synth-per-account': (dir) => synth(dir, { perAccount: true }),
+  /** Incremental: only the accounts that hold the edited policy. */
+  'synth-incremental': (dir, policy) => synth(dir, { policy }),
+  /** Baseline: one plain cdktf App holding every stack, then app.synth(). */
+  'synth-plain-app': (dir) => {
+    const { model } = loadModel(dir);
+    const { App } = require('cdktf') as typeof import('cdktf');
+    const { AccountStack } = require('../synth/account-stack') as typeof import('../synth/account-stack');
+    const app = new App({ outdir: path.join(dir, `plain.out-${process.pid}`) });
+    for (const state of model.accounts.values()) new AccountStack(app, `account-${state.account}`, state, model.settings, { localStatePath: `../../../terraform-state/${state.account}.tfstate` });
+    app.synth();
+  },
+  /** Floor: the same resources written as Terraform JSON directly. */
+  'synth-direct-json': (dir) => {
+    const { model } = loadModel(dir);
+    const { writeDirect } = require('./direct-writer') as typeof import('./direct-writer');
+    for (const state of model.accounts.values()) writeDirect(path.join(dir, `direct.out-${process.pid}`), state, model.settings);
+  },
 };
+
+function loadModel(dir: string, accounts?: (model: import('../model/desired-state').DeploymentModel) => Set<string>) {
+  const { loadAndValidate } = require('../validate/load-and-validate') as typeof import('../validate/load-and-validate');
+  const { buildModel } = require('../model/build-model') as typeof import('../model/build-model');
+  const checked = loadAndValidate(dir);
+  let model = buildModel(checked.documents);
+  if (accounts) model = buildModel(checked.documents, { accounts: accounts(model) });
+  return { model };
+}
+
+async function synth(dir: string, options: { perAccount?: boolean; policy?: string }): Promise<number> {
+  const { synthesizeStacks } = require('../synth/synthesize') as typeof import('../synth/synthesize');
+  const affected = options.policy
+    ? (m: import('../model/desired-state').DeploymentModel) => new Set([...m.accounts.values()].filter((a) => a.policies.some((p) => p.name === options.policy)).map((a) => a.account))
+    : undefined;
+  const { model } = loadModel(dir, affected);
+  // a fresh output folder, as in CI (replacing a previous 1,000-stack output costs its deletion too)
+  return (await synthesizeStacks(model, { outDir: path.join(dir, `cdktf.out-${process.pid}`), repoRoot: dir, perAccount: options.perAccount })).stacks;
+}
 
 export function registerTask(name: string, task: Task): void {
   tasks[name] = task;

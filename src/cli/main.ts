@@ -1,4 +1,5 @@
 import { PrismError } from '../core/errors';
+import { exampleCommand, EXAMPLE_HELP } from './commands/example';
 import { synthCommand, SYNTH_HELP } from './commands/synth';
 import { validateCommand, VALIDATE_HELP } from './commands/validate';
 
@@ -11,6 +12,7 @@ interface Command {
 /** Commands load lazily so that `prism validate` never pays for cdktf or the AWS SDK. */
 const COMMANDS: Record<string, () => Command> = {
   validate: () => ({ summary: 'check policies, permission sets, assignments and settings', help: VALIDATE_HELP, run: validateCommand }),
+  example: () => ({ summary: 'run validate, synth and preview on the bundled example, offline', help: EXAMPLE_HELP, run: exampleCommand }),
   synth: () => ({ summary: 'write one Terraform (CDKTF) stack per AWS account to cdktf.out', help: SYNTH_HELP, run: synthCommand }),
 };
 

@@ -73,7 +73,11 @@ export function buildModel(docs: RepoDocuments, options: BuildModelOptions = {})
 
   // per-policy work done once, not once per account
   const docText = new Map<string, string>();
-  for (const p of docs.policies.values()) docText.set(p.name, normalizePolicyText(p.document));
+  const ids = new Map<string, string>();
+  for (const p of docs.policies.values()) {
+    docText.set(p.name, normalizePolicyText(p.document));
+    ids.set(p.name, customerPolicyId(p.name));
+  }
   const roleTemplates = new Map<string, Omit<RoleState, 'trustPolicy'> & { trust: unknown }>();
   for (const ps of docs.permissionSets.values()) {
     roleTemplates.set(ps.name, {
@@ -111,7 +115,7 @@ export function buildModel(docs: RepoDocuments, options: BuildModelOptions = {})
         (d?.state === 'unmanaged' ? d.adoptedAt ?? options.discovery!.generatedAt : d?.adoptedAt) ?? options.materialised?.get(pairKey(name, account))?.adoptedAt;
       return {
         name,
-        policyId: customerPolicyId(name),
+        policyId: ids.get(name)!,
         document: docText.get(name)!,
         attachedTo: [...(needed.get(name) ?? [])].sort(),
         ...(present ? { importFrom: d.arn ?? `arn:aws:iam::${account}:policy/Prism-${name}` } : {}),

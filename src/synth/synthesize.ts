@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { App } from 'cdktf';
 import { Settings } from '../core/settings';
 import { AccountDesiredState, DeploymentModel } from '../model/desired-state';
@@ -8,13 +9,20 @@ import { stackName } from './addresses';
 
 /** Options for `synthesizeStacks`. */
 export interface SynthesizeOptions {
-  /** The output folder, replaced atomically. @default cdktf.out */
+  /** The output folder, replaced atomically. */
   readonly outDir: string;
   /** Repository root: the local backend's state folder is relative to it. */
   readonly repoRoot: string;
-  /** Accounts per cdktf App; bounds memory. @default 50 */
+  /** Account shapes per cdktf App. @default 50 */
   readonly batchSize?: number;
-  /** Called after each batch. */
+  /** Synthesise every account separately, as a plain cdktf App would. @default false */
+  readonly perAccount?: boolean;
+  /**
+   * Worker threads for runs of more than one batch. cdktf keeps every token (with its stack trace) in a
+   * process-wide map that is never freed, so only a fresh isolate bounds memory. @default 2
+   */
+  readonly workers?: number;
+  /** Called as accounts are written. */
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -31,6 +39,27 @@ export interface SynthesisResult {
 
 type StackManifest = Record<string, unknown>;
 
+/** Accounts whose desired states are equal but for the account ID, so one synthesis serves them all. */
+export interface Shape {
+  readonly template: AccountDesiredState;
+  readonly accounts: string[];
+}
+
+/** One unit of work for an App: shapes, and the placeholder account each is synthesised under. */
+export interface ShapeBatch {
+  readonly shapes: readonly Shape[];
+  readonly placeholders: readonly string[];
+}
+
+/** What `synthesizeShapeBatch` needs besides the shapes. */
+export interface BatchContext {
+  readonly tmp: string;
+  readonly scratch: string;
+  readonly settings: Settings;
+  readonly repoRoot: string;
+  readonly outDir: string;
+}
+
 /** Counts the Terraform resources a desired state produces: policies, roles, attachments, inline policies. */
 export function countResources(state: AccountDesiredState): { policies: number; roles: number; resources: number } {
   let resources = state.policies.length + state.roles.length;
@@ -38,38 +67,9 @@ export function countResources(state: AccountDesiredState): { policies: number; 
   return { policies: state.policies.length, roles: state.roles.length, resources };
 }
 
-/**
- * Synthesises a batch of account stacks with one cdktf App into `dir` (stacks/<name>/cdk.tf.json and
- * manifest.json, exactly as `cdktf synth` writes them) and returns the batch's manifest entries.
- */
-export function synthesizeBatch(dir: string, states: readonly AccountDesiredState[], settings: Settings, repoRoot: string, finalOutDir: string): Record<string, StackManifest> {
-  const app = new App({ outdir: dir, stackTraces: false });
-  for (const state of states) {
-    const name = stackName(state.account);
-    const stackDir = path.join(finalOutDir, 'stacks', name);
-    const statePath = settings.backend.type === 'local' ? path.join(repoRoot, settings.backend.dir, `${state.account}.tfstate`) : '';
-    new AccountStack(app, name, state, settings, { localStatePath: path.relative(stackDir, statePath) });
-  }
-  app.synth();
-  return (JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { stacks: Record<string, StackManifest> }).stacks;
-}
-
-/** Writes JSON with sorted keys and 2-space indent, as cdktf's manifest does. */
-function stableStringify(value: unknown): string {
-  const sort = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sort) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])])) : v;
-  return JSON.stringify(sort(value), null, 2);
-}
-
 /** Stands for the account ID in a shape's key; has no digits, so it never overlaps an account ID. */
 const SHAPE_SENTINEL = 'PRISMACCOUNTSENTINEL';
 const shapeAccount = (i: number) => `PRISMSHAPE${i}ACCOUNT`;
-
-/** Accounts whose desired states are equal but for the account ID, so one synthesis serves them all. */
-interface Shape {
-  readonly template: AccountDesiredState;
-  readonly accounts: string[];
-}
 
 /**
  * Groups accounts by shape: the desired state with the account ID replaced by a sentinel. Replacing
@@ -88,10 +88,101 @@ export function groupByShape(states: readonly AccountDesiredState[]): Shape[] {
   return [...shapes.values()];
 }
 
-/** Options for shape sharing. */
-export interface ShapeOptions {
-  /** Synthesise every account separately, as a plain cdktf App would. @default false */
-  readonly perAccount?: boolean;
+function specialise(state: AccountDesiredState, from: string, to: string): AccountDesiredState {
+  return JSON.parse(JSON.stringify(state).split(from).join(to)) as AccountDesiredState;
+}
+
+/**
+ * Synthesises a batch of shapes with one cdktf App (App.synth(), which writes stacks/<name>/cdk.tf.json
+ * and manifest.json into `scratch`, exactly as `cdktf synth` does), then writes every account's stack
+ * into `tmp/stacks` with its ID in place of the placeholder. Returns the accounts' manifest entries.
+ */
+export function synthesizeShapeBatch(batch: ShapeBatch, ctx: BatchContext): Record<string, StackManifest> {
+  fs.mkdirSync(ctx.scratch, { recursive: true });
+  const app = new App({ outdir: ctx.scratch, stackTraces: false });
+  batch.shapes.forEach((shape, k) => {
+    const placeholder = batch.placeholders[k];
+    const state = placeholder === shape.template.account ? shape.template : specialise(shape.template, shape.template.account, placeholder);
+    const name = stackName(placeholder);
+    const statePath = ctx.settings.backend.type === 'local' ? path.join(ctx.repoRoot, ctx.settings.backend.dir, `${placeholder}.tfstate`) : '';
+    new AccountStack(app, name, state, ctx.settings, { localStatePath: path.relative(path.join(ctx.outDir, 'stacks', name), statePath) });
+  });
+  app.synth();
+  const manifest = (JSON.parse(fs.readFileSync(path.join(ctx.scratch, 'manifest.json'), 'utf8')) as { version: string; stacks: Record<string, StackManifest> });
+  const stacks: Record<string, StackManifest> = {};
+  batch.shapes.forEach((shape, k) => {
+    const placeholder = batch.placeholders[k];
+    const name = stackName(placeholder);
+    const text = fs.readFileSync(path.join(ctx.scratch, 'stacks', name, 'cdk.tf.json'), 'utf8');
+    const entry = JSON.stringify(manifest.stacks[name]);
+    for (const account of shape.accounts) {
+      const target = stackName(account);
+      fs.mkdirSync(path.join(ctx.tmp, 'stacks', target));
+      fs.writeFileSync(path.join(ctx.tmp, 'stacks', target, 'cdk.tf.json'), text.split(placeholder).join(account));
+      stacks[target] = JSON.parse(entry.split(placeholder).join(account));
+    }
+  });
+  fs.writeFileSync(path.join(ctx.tmp, '.cdktf-version'), manifest.version);
+  fs.rmSync(path.join(ctx.scratch, 'stacks'), { recursive: true, force: true });
+  return stacks;
+}
+
+/** Writes JSON with sorted keys and 2-space indent, as cdktf's manifest does. */
+function stableStringify(value: unknown): string {
+  const sort = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sort) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])])) : v;
+  return JSON.stringify(sort(value), null, 2);
+}
+
+/** The compiled worker script (tests run from src/ with ts-jest; the worker always runs compiled). */
+function workerScript(): string {
+  const here = path.join(__dirname, 'synth-worker.js');
+  return fs.existsSync(here) ? here : path.join(__dirname, '..', '..', 'dist', 'synth', 'synth-worker.js');
+}
+
+/** Shapes each worker synthesises before it is replaced, bounding what cdktf's token map holds. */
+const SHAPES_PER_WORKER = 150;
+
+/** Runs batches on a pool of recycled worker threads; resolves with every manifest entry. */
+async function runOnWorkers(
+  batches: ShapeBatch[],
+  ctx: Omit<BatchContext, 'scratch'>,
+  workers: number,
+  onBatch: (accounts: number) => void,
+): Promise<Record<string, StackManifest>> {
+  const stacks: Record<string, StackManifest> = {};
+  let next = 0;
+  const lane = async (laneId: number): Promise<void> => {
+    while (next < batches.length) {
+      // one worker takes consecutive batches up to its budget, then exits and frees its isolate
+      const mine: ShapeBatch[] = [];
+      let shapes = 0;
+      while (next < batches.length && (mine.length === 0 || shapes + batches[next].shapes.length <= SHAPES_PER_WORKER)) {
+        shapes += batches[next].shapes.length;
+        mine.push(batches[next++]);
+      }
+      await new Promise<void>((resolve, reject) => {
+        const worker = new Worker(workerScript(), { workerData: { batches: mine, ctx: { ...ctx, scratch: path.join(ctx.tmp, `.scratch-${laneId}`) } } });
+        let failed = false;
+        worker.on('message', (m: { stacks?: Record<string, StackManifest>; accounts?: number; error?: string }) => {
+          if (m.error) {
+            failed = true;
+            reject(new Error(m.error));
+          } else if (m.stacks) {
+            Object.assign(stacks, m.stacks);
+            onBatch(m.accounts ?? 0);
+          }
+        });
+        worker.on('error', (err) => {
+          failed = true;
+          reject(err);
+        });
+        worker.on('exit', (code) => (failed ? undefined : code === 0 ? resolve() : reject(new Error(`synth worker exited with code ${code}`))));
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, (_, i) => lane(i)));
+  return stacks;
 }
 
 /**
@@ -99,11 +190,11 @@ export interface ShapeOptions {
  * sibling folder that replaces `outDir` by rename only when complete. A failed or interrupted synth
  * leaves the previous `outDir` untouched.
  *
- * Each distinct account shape is synthesised once with cdktf (App.synth(), in batches that bound
- * memory) under a placeholder account, and every account of that shape gets the result with its ID
- * put back. The output is byte-identical to synthesising each account on its own (tested).
+ * Each distinct account shape is synthesised once with cdktf under a placeholder account, and every
+ * account of that shape gets the result with its ID put back: byte-identical to synthesising each
+ * account on its own (tested). Runs of more than one batch go to worker threads.
  */
-export function synthesizeStacks(model: DeploymentModel, options: SynthesizeOptions & ShapeOptions): SynthesisResult {
+export async function synthesizeStacks(model: DeploymentModel, options: SynthesizeOptions): Promise<SynthesisResult> {
   const outDir = path.resolve(options.outDir);
   const parent = path.dirname(outDir);
   fs.mkdirSync(parent, { recursive: true });
@@ -113,38 +204,29 @@ export function synthesizeStacks(model: DeploymentModel, options: SynthesizeOpti
     const states = [...model.accounts.values()];
     const shapes = options.perAccount ? states.map((s) => ({ template: s, accounts: [s.account] })) : groupByShape(states);
     const batchSize = options.batchSize ?? 50;
-    const stacks: Record<string, StackManifest> = {};
-    let version = '';
-    let done = 0;
-    fs.mkdirSync(path.join(tmp, 'stacks'), { recursive: true });
+    const batches: ShapeBatch[] = [];
     for (let i = 0; i < shapes.length; i += batchSize) {
-      const batch = shapes.slice(i, i + batchSize);
-      // synthesise each shape under a placeholder account (a real one when the shape has a single account)
-      const placeholders = batch.map((shape, k) => (shape.accounts.length === 1 ? shape.accounts[0] : shapeAccount(i + k)));
-      const templates = batch.map((shape, k) => (shape.accounts.length === 1 ? shape.template : specialise(shape.template, shape.template.account, placeholders[k])));
-      const manifest = synthesizeBatch(tmp, templates, model.settings, options.repoRoot, outDir);
-      version ||= (JSON.parse(fs.readFileSync(path.join(tmp, 'manifest.json'), 'utf8')) as { version: string }).version;
-      batch.forEach((shape, k) => {
-        const placeholder = placeholders[k];
-        const name = stackName(placeholder);
-        if (shape.accounts.length === 1) {
-          stacks[name] = manifest[name];
-        } else {
-          const file = path.join(tmp, 'stacks', name, 'cdk.tf.json');
-          const text = fs.readFileSync(file, 'utf8');
-          const entry = JSON.stringify(manifest[name]);
-          for (const account of shape.accounts) {
-            const target = stackName(account);
-            fs.mkdirSync(path.join(tmp, 'stacks', target));
-            fs.writeFileSync(path.join(tmp, 'stacks', target, 'cdk.tf.json'), text.split(placeholder).join(account));
-            stacks[target] = JSON.parse(entry.split(placeholder).join(account));
-          }
-          fs.rmSync(path.join(tmp, 'stacks', name), { recursive: true });
-        }
-        done += shape.accounts.length;
-      });
-      options.onProgress?.(done, states.length);
+      const slice = shapes.slice(i, i + batchSize);
+      // a shape of one account is synthesised under its own ID; shared shapes under a placeholder
+      batches.push({ shapes: slice, placeholders: slice.map((s, k) => (s.accounts.length === 1 ? s.accounts[0] : shapeAccount(i + k))) });
     }
+    fs.mkdirSync(path.join(tmp, 'stacks'));
+    const ctx = { tmp, settings: model.settings, repoRoot: options.repoRoot, outDir };
+    let done = 0;
+    const progress = (accounts: number) => options.onProgress?.((done += accounts), states.length);
+    const workers = options.workers ?? 2;
+    let stacks: Record<string, StackManifest> = {};
+    if (batches.length > 1 && workers > 0) {
+      stacks = await runOnWorkers(batches, ctx, workers, progress);
+    } else {
+      for (const batch of batches) {
+        Object.assign(stacks, synthesizeShapeBatch(batch, { ...ctx, scratch: path.join(tmp, '.scratch') }));
+        progress(batch.shapes.reduce((n, s) => n + s.accounts.length, 0));
+      }
+    }
+    const versionFile = path.join(tmp, '.cdktf-version');
+    const version = fs.existsSync(versionFile) ? fs.readFileSync(versionFile, 'utf8') : '';
+    for (const name of fs.readdirSync(tmp)) if (name.startsWith('.')) fs.rmSync(path.join(tmp, name), { recursive: true, force: true });
     fs.writeFileSync(path.join(tmp, 'manifest.json'), stableStringify({ stacks, version }));
 
     // swap
@@ -159,10 +241,6 @@ export function synthesizeStacks(model: DeploymentModel, options: SynthesizeOpti
     fs.rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
-}
-
-function specialise(state: AccountDesiredState, from: string, to: string): AccountDesiredState {
-  return JSON.parse(JSON.stringify(state).split(from).join(to)) as AccountDesiredState;
 }
 
 /** Removes temporary folders left by a synth that was killed (its process is gone). */

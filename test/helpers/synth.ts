@@ -17,7 +17,7 @@ export type StackJson = {
 };
 
 /** Validates and synthesises files; returns each account's stack JSON. Throws if the repo has errors. */
-export function synthFiles(files: FileMap, options: Omit<BuildModelOptions, 'base' | 'materialised'> & { base?: FileMap; perAccount?: boolean } = {}) {
+export async function synthFiles(files: FileMap, options: Omit<BuildModelOptions, 'base' | 'materialised'> & { base?: FileMap; perAccount?: boolean } = {}) {
   const dir = writeRepo(files);
   const checked = loadAndValidate(dir);
   const errors = checked.diagnostics.filter((d) => d.severity === 'error');
@@ -25,7 +25,7 @@ export function synthFiles(files: FileMap, options: Omit<BuildModelOptions, 'bas
   const base = options.base ? loadAndValidate(writeRepo(options.base)).documents : undefined;
   const model = buildModel(checked.documents, { ...options, base, materialised: materialisedPairs(parseLedger(checked.ledger).rows) });
   const outDir = path.join(dir, 'cdktf.out');
-  const result = synthesizeStacks(model, { outDir, repoRoot: dir, perAccount: options.perAccount });
+  const result = await synthesizeStacks(model, { outDir, repoRoot: dir, perAccount: options.perAccount });
   const stacks = new Map<string, StackJson>();
   for (const account of model.accounts.keys()) {
     stacks.set(account, JSON.parse(fs.readFileSync(path.join(outDir, 'stacks', stackName(account), 'cdk.tf.json'), 'utf8')));

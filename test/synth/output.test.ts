@@ -15,7 +15,7 @@ function listFiles(dir: string): string[] {
 }
 
 describe('synth: output', () => {
-  test('sharing one synthesis per account shape is byte-identical to synthesising each account on its own', () => {
+  test('sharing one synthesis per account shape is byte-identical to synthesising each account on its own', async () => {
     // GIVEN 120 accounts of the benchmark fleet, some adopted (which makes their shape unique)
     const dir = writeRepo(Object.fromEntries(generateFleet(120, 10)));
     const checked = loadAndValidate(dir);
@@ -28,8 +28,8 @@ describe('synth: output', () => {
     const model = buildModel(checked.documents, { discovery });
     expect(groupByShape([...model.accounts.values()]).length).toBe(5); // 2 shapes + 3 adopted accounts
     // WHEN
-    const shared = synthesizeStacks(model, { outDir: path.join(dir, 'out-shared'), repoRoot: dir });
-    const alone = synthesizeStacks(model, { outDir: path.join(dir, 'out-alone'), repoRoot: dir, perAccount: true });
+    const shared = await synthesizeStacks(model, { outDir: path.join(dir, 'out-shared'), repoRoot: dir });
+    const alone = await synthesizeStacks(model, { outDir: path.join(dir, 'out-alone'), repoRoot: dir, perAccount: true });
     // THEN every file is the same, byte for byte
     expect(shared.shapes).toBe(5);
     expect(alone.shapes).toBe(120);
@@ -41,25 +41,27 @@ describe('synth: output', () => {
     }
   });
 
-  test('a failed synth leaves the previous output untouched and no temporary folder behind', () => {
+  test('a failed synth leaves the previous output untouched and no temporary folder behind', async () => {
     const dir = writeRepo(org());
     const checked = loadAndValidate(dir);
     const model = buildModel(checked.documents);
     const outDir = path.join(dir, 'cdktf.out');
-    synthesizeStacks(model, { outDir, repoRoot: dir });
+    await synthesizeStacks(model, { outDir, repoRoot: dir });
     const before = listFiles(outDir).map((f) => fs.readFileSync(path.join(outDir, f), 'utf8'));
     // GIVEN a model that fails half-way (a role over the budget in the last account)
     const accounts = new Map(model.accounts);
     const last = [...accounts.keys()].pop()!;
     const bad = accounts.get(last)!;
     accounts.set(last, { ...bad, roles: bad.roles.map((r) => ({ ...r, customerManagedPolicies: Array.from({ length: 11 }, (_, i) => `X${i}`) })) });
-    expect(() => synthesizeStacks({ ...model, accounts }, { outDir, repoRoot: dir, batchSize: 1 })).toThrow(/budget/);
+    await expect(synthesizeStacks({ ...model, accounts }, { outDir, repoRoot: dir, batchSize: 1, workers: 0 })).rejects.toThrow(/budget/);
+    // and the same through worker threads
+    await expect(synthesizeStacks({ ...model, accounts }, { outDir, repoRoot: dir, batchSize: 1 })).rejects.toThrow(/budget/);
     // THEN
     expect(listFiles(outDir).map((f) => fs.readFileSync(path.join(outDir, f), 'utf8'))).toEqual(before);
     expect(fs.readdirSync(dir).filter((n) => n.startsWith('cdktf.out.'))).toEqual([]);
   });
 
-  test('prism synth refuses a repository with errors and writes nothing', () => {
+  test('prism synth refuses a repository with errors and writes nothing', async () => {
     const dir = writeRepo({ ...org(), 'permission-sets/Ops.yaml': 'customerManagedPolicies:\n  - Missing\n' });
     const r = runPrism(['synth', '--dir', dir]);
     expect(r.code).toBe(1);
@@ -68,7 +70,7 @@ describe('synth: output', () => {
     expect(fs.existsSync(path.join(dir, 'cdktf.out'))).toBe(false);
   });
 
-  test('prism synth prints a one-line summary; --accounts writes only those stacks', () => {
+  test('prism synth prints a one-line summary; --accounts writes only those stacks', async () => {
     const dir = writeRepo(org());
     const all = runPrism(['synth', '--dir', dir]);
     expect(all.code).toBe(0);
@@ -79,7 +81,7 @@ describe('synth: output', () => {
     expect(runPrism(['synth', '--dir', dir, '--accounts', '12']).code).toBe(2);
   });
 
-  test("cdktf.json's app gives the same result as prism synth (cdktf synth runs it with CDKTF_OUTDIR)", () => {
+  test("cdktf.json's app gives the same result as prism synth (cdktf synth runs it with CDKTF_OUTDIR)", async () => {
     const root = path.join(__dirname, '..', '..');
     const dir = writeRepo({});
     for (const sub of ['policies', 'permission-sets', 'assignments']) fs.cpSync(path.join(root, sub), path.join(dir, sub), { recursive: true });

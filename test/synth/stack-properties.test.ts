@@ -1,11 +1,14 @@
 import { customerPolicyId } from '../../src/model/policy-id';
-import { addresses, org, synthFiles } from '../helpers/synth';
+import { addresses, org, StackJson, synthFiles } from '../helpers/synth';
 
 describe('synth: what each account stack contains', () => {
-  const { stacks, result } = synthFiles(org());
-  const a1 = stacks.get('111111111111')!;
-  const a2 = stacks.get('222222222222')!;
-  const a3 = stacks.get('333333333333')!;
+  let stacks: Map<string, StackJson>;
+  let result: { stacks: number };
+  let a1: StackJson, a2: StackJson, a3: StackJson;
+  beforeAll(async () => {
+    ({ stacks, result } = await synthFiles(org()));
+    [a1, a2, a3] = ['111111111111', '222222222222', '333333333333'].map((a) => stacks.get(a)!);
+  });
 
   test('one stack per account, named after the account', () => {
     expect([...stacks.keys()].sort()).toEqual(['111111111111', '222222222222', '333333333333']);

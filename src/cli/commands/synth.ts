@@ -65,7 +65,7 @@ export async function synthCommand(argv: string[]): Promise<number> {
 
   const { synthesizeStacks } = await import('../../synth/synthesize');
   const progress = new Progress('synth', quiet);
-  const result = synthesizeStacks(model, { outDir, repoRoot: dir, onProgress: (d, t) => progress.update(d, t, 'accounts') });
+  const result = await synthesizeStacks(model, { outDir, repoRoot: dir, onProgress: (d, t) => progress.update(d, t, 'accounts') });
   if (!quiet) {
     info(
       `synthesised ${result.stacks} account stack(s): ${result.policies} policies, ${result.roles} roles, ${result.resources} resources -> ${path.relative(process.cwd(), result.outDir) || '.'}`,
