@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { usageError } from '../core/errors';
 import { checkDiscoveryResults, DiscoveryResults } from '../model/discovery';
 
@@ -13,4 +14,15 @@ export function readDiscoveryFile(file: string): DiscoveryResults {
   const problem = checkDiscoveryResults(value);
   if (problem) throw usageError(`discovery results ${file} are malformed: ${problem}`, 'Regenerate the file with prism discover; its format is in the README.');
   return value as DiscoveryResults;
+}
+
+/** The default discovery results file, relative to the repository root. */
+export const DEFAULT_DISCOVERY_FILE = path.join('.prism', 'discovery.json');
+
+/** Writes discovery results atomically (temporary file, then rename). */
+export function writeDiscoveryFile(file: string, results: DiscoveryResults): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(results, null, 2) + '\n');
+  fs.renameSync(tmp, file);
 }

@@ -118,7 +118,7 @@ export function buildModel(docs: RepoDocuments, options: BuildModelOptions = {})
         policyId: ids.get(name)!,
         document: docText.get(name)!,
         attachedTo: [...(needed.get(name) ?? [])].sort(),
-        ...(present ? { importFrom: d.arn ?? `arn:aws:iam::${account}:policy/Prism-${name}` } : {}),
+        ...(present ? { importFrom: d.arn ?? `arn:aws:iam::${account}:policy/Prism-${name}`, discovered: d.state as 'managed' | 'unmanaged' } : {}),
         ...(adoptedAt ? { adoptedAt } : {}),
       };
     });

@@ -26,6 +26,8 @@ export interface PolicyState {
   readonly attachedTo: readonly string[];
   /** Present when the policy already exists in AWS (found by discovery) and must be imported. */
   readonly importFrom?: string;
+  /** What discovery found: `unmanaged` means this change adopts it. */
+  readonly discovered?: 'managed' | 'unmanaged';
   /** When Prism adopted a pre-existing policy: it keeps Prism:Adopted/Prism:AdoptedAt tags with this value. */
   readonly adoptedAt?: string;
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatDiagnosticText, hasErrors } from '../../core/diagnostics';
 import { usageError } from '../../core/errors';
-import { readDiscoveryFile } from '../../load/read-discovery';
+import { DEFAULT_DISCOVERY_FILE, readDiscoveryFile } from '../../load/read-discovery';
 import { buildModel } from '../../model/build-model';
 import { materialisedPairs, parseLedger } from '../../model/rollout';
 import { loadAndValidate } from '../../validate/load-and-validate';
@@ -21,8 +21,6 @@ Refuses to synthesise a repository with errors. The output folder is replaced at
   --discovery FILE   discovery results to import existing policies (default: <dir>/.prism/discovery.json if present)
   --quiet            no progress or summary on stderr`;
 
-/** The default discovery results file, relative to the repository root. */
-export const DEFAULT_DISCOVERY_FILE = path.join('.prism', 'discovery.json');
 
 /** `prism synth`. */
 export async function synthCommand(argv: string[]): Promise<number> {
