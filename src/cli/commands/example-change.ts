@@ -1,6 +1,32 @@
-/** The example change that `prism example` previews: the stages after synth, as far as they exist. */
-export async function runExampleChange(_work: string, heading: (text: string) => void): Promise<number> {
-  heading('3. prism preview');
-  process.stdout.write('The propagation preview is not built yet (issue 5); validate and synth ran above.\n');
-  return 0;
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { simpleGit } from 'simple-git';
+import { previewCommand } from './preview';
+
+/** A throwaway identity for the example's commits (never your git config). */
+const GIT_ENV = { GIT_AUTHOR_NAME: 'Prism example', GIT_AUTHOR_EMAIL: 'example@prism.invalid', GIT_COMMITTER_NAME: 'Prism example', GIT_COMMITTER_EMAIL: 'example@prism.invalid' };
+
+/**
+ * The example change `prism example` previews, as an engineer would make it in a pull request:
+ * DataLakeRead gains a read action (an edit that propagates to every account that has it), and the
+ * Developer permission set gains ReadOnlyBilling (an attach).
+ */
+export function applyExampleChange(work: string): void {
+  const policyFile = path.join(work, 'policies', 'DataLakeRead.json');
+  const policy = JSON.parse(fs.readFileSync(policyFile, 'utf8'));
+  policy.Statement[1].Action.push('s3:GetObjectTagging');
+  fs.writeFileSync(policyFile, JSON.stringify(policy, null, 2) + '\n');
+  const psFile = path.join(work, 'permission-sets', 'Developer.yaml');
+  fs.writeFileSync(psFile, fs.readFileSync(psFile, 'utf8').replace('  - DenyOutsideEU\n', '  - DenyOutsideEU\n  - ReadOnlyBilling\n'));
+}
+
+/** Commits the example as the base, applies the example change, and previews it. */
+export async function runExampleChange(work: string, heading: (text: string) => void): Promise<number> {
+  const git = simpleGit(work).env({ ...process.env, ...GIT_ENV });
+  await git.init();
+  await git.add('.');
+  await git.commit('The example organisation', undefined, { '--no-gpg-sign': null });
+  applyExampleChange(work);
+  heading('3. prism preview --base HEAD (the example change: edit DataLakeRead, attach ReadOnlyBilling to Developer)');
+  return previewCommand(['--dir', work, '--base', 'HEAD']);
 }
