@@ -1,6 +1,7 @@
 import { PrismError } from '../core/errors';
 import { discoverCommand, DISCOVER_HELP } from './commands/discover';
 import { exampleCommand, EXAMPLE_HELP } from './commands/example';
+import { planCommand, PLAN_HELP } from './commands/plan';
 import { previewCommand, PREVIEW_HELP } from './commands/preview';
 import { synthCommand, SYNTH_HELP } from './commands/synth';
 import { validateCommand, VALIDATE_HELP } from './commands/validate';
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, () => Command> = {
   validate: () => ({ summary: 'check policies, permission sets, assignments and settings', help: VALIDATE_HELP, run: validateCommand }),
   discover: () => ({ summary: 'look up what each AWS account holds: adoption, drift, delete pre-checks', help: DISCOVER_HELP, run: discoverCommand }),
   example: () => ({ summary: 'run validate, synth and preview on the bundled example, offline', help: EXAMPLE_HELP, run: exampleCommand }),
+  plan: () => ({ summary: 'terraform plan for every affected account stack, summarised for the preview', help: PLAN_HELP, run: planCommand }),
   preview: () => ({ summary: 'the propagation preview of a change, as markdown or JSON, posted on the PR', help: PREVIEW_HELP, run: previewCommand }),
   synth: () => ({ summary: 'write one Terraform (CDKTF) stack per AWS account to cdktf.out', help: SYNTH_HELP, run: synthCommand }),
 };

@@ -1,0 +1,84 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { hasErrors, formatDiagnosticText } from '../../core/diagnostics';
+import { usageError } from '../../core/errors';
+import { roleArnFor } from '../../core/settings';
+import { stackName } from '../../synth/addresses';
+import { info, parseAccountList, parseFlags } from '../args';
+import { loadChange } from '../change-context';
+import { Progress } from '../progress';
+
+export const PLAN_HELP = `prism plan --base REF [--accounts ID,ID] [--out FILE] [--concurrency N] [--terraform BIN] [--refresh-only] [--dir DIR]
+
+Synthesises the stacks of the accounts the change from REF affects, then, for each, runs
+terraform init, terraform plan -json -out=tfplan (assuming the read-only plan role) and
+terraform show -json tfplan, with bounded concurrency and one shared provider plugin cache.
+Writes the per-account summaries that prism preview merges (default: <dir>/.prism/plan.json).
+
+  --terraform BIN   terraform or tofu (default: settings terraform.binary; PRISM_TERRAFORM overrides)
+  --concurrency N   stacks planned at once (default: settings terraform.concurrency)
+  --refresh-only    plan only what changed outside Terraform (the drift check)
+  TF_PLUGIN_CACHE_DIR is respected; otherwise <dir>/.terraform-plugin-cache.
+
+Exit codes: 0 every account planned; 1 a plan failed (recorded in the file) or the repository has
+errors; 2 usage.`;
+
+/** `prism plan`. */
+export async function planCommand(argv: string[]): Promise<number> {
+  const { values } = parseFlags(argv, {
+    dir: { type: 'string' },
+    base: { type: 'string' },
+    accounts: { type: 'string' },
+    out: { type: 'string' },
+    concurrency: { type: 'string' },
+    terraform: { type: 'string' },
+    'refresh-only': { type: 'boolean' },
+  });
+  if (values.help) {
+    process.stdout.write(PLAN_HELP + '\n');
+    return 0;
+  }
+  if (!values.base) throw usageError('prism plan needs --base REF');
+  const dir = path.resolve(values.dir ?? '.');
+  const ctx = await loadChange({ dir, base: values.base });
+  if (hasErrors(ctx.head.diagnostics)) {
+    for (const d of ctx.head.diagnostics.filter((x) => x.severity === 'error')) process.stderr.write(formatDiagnosticText(d) + '\n');
+    return 1;
+  }
+  const settings = ctx.head.documents.settings;
+  const concurrency = values.concurrency ? Number(values.concurrency) : settings.terraform.concurrency;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw usageError(`--concurrency is ${values.concurrency}; expected a whole number of at least 1`);
+  const only = parseAccountList(values.accounts);
+  const accounts = [...ctx.headModel.accounts.keys()].filter((a) => !only || only.includes(a));
+
+  // synthesise exactly the stacks to plan
+  const { synthesizeStacks } = await import('../../synth/synthesize');
+  const outDir = path.join(dir, 'cdktf.out');
+  const model = { ...ctx.headModel, accounts: new Map([...ctx.headModel.accounts].filter(([a]) => accounts.includes(a))) };
+  await synthesizeStacks(model, { outDir, repoRoot: dir });
+
+  const { planStack } = await import('../../adapters/terraform/terraform');
+  const { mapPool } = await import('../../adapters/pool');
+  const runner = {
+    binary: values.terraform || process.env.PRISM_TERRAFORM || settings.terraform.binary,
+    pluginCacheDir: process.env.TF_PLUGIN_CACHE_DIR || path.join(dir, '.terraform-plugin-cache'),
+  };
+  const progress = new Progress('plan');
+  let done = 0;
+  const summaries = await mapPool(accounts, concurrency, async (account) => {
+    const s = await planStack(runner, account, path.join(outDir, 'stacks', stackName(account)), {
+      roleArn: roleArnFor(settings.planRole, account),
+      refreshOnly: values['refresh-only'],
+    });
+    if (s.status === 'failed') info(`plan: account ${account} failed: ${s.diagnostics.map((d) => d.summary).join('; ')}`);
+    progress.update(++done, accounts.length, 'accounts');
+    return s;
+  });
+  const out = path.resolve(values.out ?? path.join(dir, '.prism', 'plan.json'));
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(`${out}.tmp`, JSON.stringify({ version: 1, base: ctx.baseCommit, accounts: summaries }, null, 2) + '\n');
+  fs.renameSync(`${out}.tmp`, out);
+  const failed = summaries.filter((s) => s.status === 'failed').length;
+  info(`planned ${summaries.length - failed} of ${summaries.length} account(s)${failed ? `; ${failed} failed` : ''} -> ${path.relative(process.cwd(), out) || out}`);
+  return failed ? 1 : 0;
+}
