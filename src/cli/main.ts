@@ -1,29 +1,25 @@
 import { PrismError } from '../core/errors';
-import { discoverCommand, DISCOVER_HELP } from './commands/discover';
-import { exampleCommand, EXAMPLE_HELP } from './commands/example';
-import { planCommand, PLAN_HELP } from './commands/plan';
-import { previewCommand, PREVIEW_HELP } from './commands/preview';
-import { synthCommand, SYNTH_HELP } from './commands/synth';
-import { validateCommand, VALIDATE_HELP } from './commands/validate';
 
 interface Command {
   readonly summary: string;
-  readonly help: string;
-  readonly run: (argv: string[]) => Promise<number>;
+  /** Loads the command's module only when it runs, so `prism validate` never pays for cdktf, the AWS SDK or git. */
+  readonly run: () => Promise<(argv: string[]) => Promise<number>>;
 }
 
-/** Commands load lazily so that `prism validate` never pays for cdktf or the AWS SDK. */
-const COMMANDS: Record<string, () => Command> = {
-  validate: () => ({ summary: 'check policies, permission sets, assignments and settings', help: VALIDATE_HELP, run: validateCommand }),
-  discover: () => ({ summary: 'look up what each AWS account holds: adoption, drift, delete pre-checks', help: DISCOVER_HELP, run: discoverCommand }),
-  example: () => ({ summary: 'run validate, synth and preview on the bundled example, offline', help: EXAMPLE_HELP, run: exampleCommand }),
-  plan: () => ({ summary: 'terraform plan for every affected account stack, summarised for the preview', help: PLAN_HELP, run: planCommand }),
-  preview: () => ({ summary: 'the propagation preview of a change, as markdown or JSON, posted on the PR', help: PREVIEW_HELP, run: previewCommand }),
-  synth: () => ({ summary: 'write one Terraform (CDKTF) stack per AWS account to cdktf.out', help: SYNTH_HELP, run: synthCommand }),
+const COMMANDS: Record<string, Command> = {
+  validate: { summary: 'check policies, permission sets, assignments and settings', run: async () => (await import('./commands/validate')).validateCommand },
+  synth: { summary: 'write one Terraform (CDKTF) stack per AWS account to cdktf.out', run: async () => (await import('./commands/synth')).synthCommand },
+  discover: { summary: 'look up what each AWS account holds: adoption, drift, delete pre-checks', run: async () => (await import('./commands/discover')).discoverCommand },
+  plan: { summary: 'terraform plan for every affected account stack, summarised for the preview', run: async () => (await import('./commands/plan')).planCommand },
+  preview: { summary: 'the propagation preview of a change, as markdown or JSON, posted on the PR', run: async () => (await import('./commands/preview')).previewCommand },
+  apply: { summary: 'apply the affected accounts and record each rollout in the ledger', run: async () => (await import('./commands/apply')).applyCommand },
+  rollouts: { summary: "a policy's rollout status per account, from the ledger", run: async () => (await import('./commands/rollouts')).rolloutsCommand },
+  retry: { summary: 'retry the failed rollouts of a policy', run: async () => (await import('./commands/retry')).retryCommand },
+  example: { summary: 'run validate, synth and preview on the bundled example, offline', run: async () => (await import('./commands/example')).exampleCommand },
 };
 
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c().summary}`);
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
   return `prism: GitOps for customer managed IAM policies across many AWS accounts
 
 Usage: prism <command> [flags]
@@ -52,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await command().run(rest);
+    return await (await command.run())(rest);
   } catch (err) {
     return reportError(err);
   }

@@ -25,6 +25,10 @@ export interface RolloutRow {
   readonly permissionSets?: readonly string[];
   /** On ADOPT rows: the Prism:AdoptedAt tag value, reused by every later synth. */
   readonly adoptedAt?: string;
+  /** The apply run that wrote the row. */
+  readonly runId?: string;
+  /** For a retry: the id of the failed rollout it re-runs. */
+  readonly retryOf?: string;
 }
 
 /** Parses ledger files into rows, skipping (and reporting) lines that are not rows. */

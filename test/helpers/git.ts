@@ -43,3 +43,21 @@ export function commit(dir: string, message = 'change'): string {
   git(dir, 'commit', '-q', '-m', message, '--no-gpg-sign');
   return git(dir, 'rev-parse', 'HEAD');
 }
+
+/** A bare "remote" holding `files` on main, and a clone of it; returns both paths. */
+export function remoteAndClone(files: FileMap): { remote: string; clone: string } {
+  const seed = gitRepo(files);
+  const remote = writeRepo({}, 'prism-remote-');
+  git(remote, 'init', '-q', '--bare', '-b', 'main');
+  git(seed, 'remote', 'add', 'origin', remote);
+  git(seed, 'push', '-q', 'origin', 'main');
+  return { remote, clone: cloneOf(remote) };
+}
+
+/** Another clone of the remote. */
+export function cloneOf(remote: string): string {
+  const dir = writeRepo({}, 'prism-clone-');
+  fs.rmSync(dir, { recursive: true });
+  execFileSync('git', ['clone', '-q', remote, dir], { env: GIT_ENV });
+  return dir;
+}

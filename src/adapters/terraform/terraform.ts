@@ -88,3 +88,27 @@ export async function planStack(runner: TerraformRunner, account: string, stackD
     return failedPlan(account, [{ severity: 'error', summary: 'terraform show -json printed something that is not a plan', detail: (err as Error).message }]);
   }
 }
+
+/**
+ * Applies one account's stack: `init`, then `apply -json` of the reviewed plan file when the stack
+ * folder has one (`tfplan`), else `apply -json -auto-approve` (plan and apply). Streams the UI
+ * messages. Never throws: an init failure is returned as `setupError`, a killed process as exitCode null.
+ */
+export async function applyStack(runner: TerraformRunner, account: string, stackDir: string): Promise<{ exitCode: number | null; messages: UiMessage[]; setupError?: string }> {
+  fs.mkdirSync(runner.pluginCacheDir, { recursive: true });
+  const init = await runTerraform(runner, stackDir, ['init', '-input=false', '-no-color']);
+  if (init.code !== 0) {
+    const d = failureDiagnostics('init', init)[0];
+    return { exitCode: init.code, messages: [], setupError: d.detail ? `${d.summary}: ${d.detail}` : d.summary };
+  }
+  const reviewed = fs.existsSync(path.join(stackDir, 'tfplan'));
+  const args = reviewed ? ['apply', '-input=false', '-json', 'tfplan'] : ['apply', '-input=false', '-json', '-auto-approve'];
+  const messages: UiMessage[] = [];
+  const r = await runTerraform(runner, stackDir, args, (line) => {
+    const [m] = parseUiStream(line);
+    if (!m) return;
+    messages.push(m);
+    runner.onMessage?.(account, m);
+  });
+  return { exitCode: r.signal ? null : r.code, messages };
+}

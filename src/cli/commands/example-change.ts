@@ -4,7 +4,7 @@ import { simpleGit } from 'simple-git';
 import { previewCommand } from './preview';
 
 /** A throwaway identity for the example's commits (never your git config). */
-const GIT_ENV = { GIT_AUTHOR_NAME: 'Prism example', GIT_AUTHOR_EMAIL: 'example@prism.invalid', GIT_COMMITTER_NAME: 'Prism example', GIT_COMMITTER_EMAIL: 'example@prism.invalid' };
+const IDENTITY = ['user.name=Prism example', 'user.email=example@prism.invalid'];
 
 /**
  * The example change `prism example` previews, as an engineer would make it in a pull request:
@@ -22,7 +22,7 @@ export function applyExampleChange(work: string): void {
 
 /** Commits the example as the base, applies the example change, and previews it. */
 export async function runExampleChange(work: string, heading: (text: string) => void): Promise<number> {
-  const git = simpleGit(work).env({ ...process.env, ...GIT_ENV });
+  const git = simpleGit({ baseDir: work, config: IDENTITY });
   await git.init();
   await git.add('.');
   await git.commit('The example organisation', undefined, { '--no-gpg-sign': null });

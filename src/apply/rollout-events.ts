@@ -1,0 +1,121 @@
+import { DeploymentModel } from '../model/desired-state';
+import { RolloutEvent, RolloutRow } from '../model/rollout';
+import { AccountChange, ChangeKind, LibraryChanges } from '../plan/change-set';
+import { diagnosticsFromUi, policyOfAddress, UiMessage } from '../plan/plan-summary';
+
+const EVENT_OF: Record<ChangeKind, RolloutEvent> = { create: 'CREATE', adopt: 'ADOPT', edit: 'EDIT', attach: 'ATTACH', detach: 'DETACH', delete: 'DELETE' };
+/** When one pair has several changes, the rollout records the most consequential. */
+const PRIORITY: RolloutEvent[] = ['DELETE', 'ADOPT', 'CREATE', 'EDIT', 'ATTACH', 'DETACH'];
+
+/** A rollout about to start: a row without its run metadata. */
+export interface RolloutDraft {
+  readonly policy: string;
+  readonly account: string;
+  readonly event: RolloutEvent;
+  readonly permissionSets: readonly string[];
+  readonly adoptedAt?: string;
+}
+
+/**
+ * The rollouts an apply records: one per (policy, account) the change touches, with its event.
+ * When a permission set's AWS managed or inline policies (or role settings) change, every CMP on it
+ * is re-asserted and gets an ATTACH rollout, unless the pair already has a more telling event.
+ */
+export function planRollouts(changes: readonly AccountChange[], library: LibraryChanges, head: DeploymentModel): RolloutDraft[] {
+  const byPair = new Map<string, RolloutDraft>();
+  const put = (d: RolloutDraft) => {
+    const key = `${d.policy}\u0000${d.account}`;
+    const prev = byPair.get(key);
+    if (!prev || PRIORITY.indexOf(d.event) < PRIORITY.indexOf(prev.event)) byPair.set(key, d);
+  };
+  for (const c of changes) {
+    const adoptedAt = c.kind === 'adopt' ? head.accounts.get(c.account)?.policies.find((p) => p.name === c.policy)?.adoptedAt : undefined;
+    put({ policy: c.policy, account: c.account, event: EVENT_OF[c.kind], permissionSets: c.permissionSets, ...(adoptedAt ? { adoptedAt } : {}) });
+  }
+  for (const state of head.accounts.values()) {
+    for (const role of state.roles) {
+      if (!library.changedPermissionSets.has(role.permissionSet)) continue;
+      for (const cmp of role.customerManagedPolicies) {
+        const key = `${cmp}\u0000${state.account}`;
+        if (!byPair.has(key)) put({ policy: cmp, account: state.account, event: 'ATTACH', permissionSets: [role.permissionSet] });
+      }
+    }
+  }
+  return [...byPair.values()].sort((a, b) => (a.account + a.policy < b.account + b.policy ? -1 : 1));
+}
+
+/**
+ * The rollout event a Terraform action on a Prism resource means (for reading plans and applies):
+ * a policy created is CREATE, imported ADOPT, updated EDIT, deleted DELETE; an attachment created
+ * is ATTACH, deleted DETACH; a no-op attachment is an ATTACH confirmed with no AWS call.
+ */
+export function eventForResourceAction(type: string, actions: readonly string[], importing: boolean): RolloutEvent | undefined {
+  const has = (a: string) => actions.includes(a);
+  if (type === 'aws_iam_policy') {
+    if (importing || has('import')) return 'ADOPT';
+    if (has('delete') && has('create')) return 'EDIT'; // a replacement: flagged by the preview, recorded as an edit
+    if (has('create')) return 'CREATE';
+    if (has('update')) return 'EDIT';
+    if (has('delete')) return 'DELETE';
+    return undefined;
+  }
+  if (type === 'aws_iam_role_policy_attachment') {
+    if (has('delete') && !has('create')) return 'DETACH';
+    if (has('create') || has('no-op') || has('read')) return 'ATTACH';
+  }
+  return undefined;
+}
+
+/** How one account's apply ended, as Terraform reported it. */
+export interface AccountApplyOutcome {
+  /** null when the process was killed. */
+  readonly exitCode: number | null;
+  readonly messages: readonly UiMessage[];
+  /** When init (or anything before apply) failed: its message. */
+  readonly setupError?: string;
+}
+
+/**
+ * Turns an account's apply outcome into final rows. A diagnostic that names a resource of one policy
+ * (its aws_iam_policy, or an attachment of it) fails that policy's row with Terraform's message, e.g.
+ * AWS's DeleteConflict. Without an address, an error fails every row of the account. A clean apply
+ * makes every row SUCCESS.
+ */
+export function settleRows(pending: readonly RolloutRow[], outcome: AccountApplyOutcome, endedAt: string): RolloutRow[] {
+  if (outcome.setupError) return pending.map((r) => ({ ...r, status: 'FAILED', error: outcome.setupError, endedAt }));
+  const errors = diagnosticsFromUi(outcome.messages).filter((d) => d.severity === 'error');
+  const byPolicy = new Map<string, string>();
+  const general: string[] = [];
+  for (const d of errors) {
+    const text = d.detail ? `${d.summary}: ${d.detail}` : d.summary;
+    const policy = d.address ? policyOfResource(d.address) : undefined;
+    if (policy) byPolicy.set(policy, byPolicy.has(policy) ? `${byPolicy.get(policy)}; ${text}` : text);
+    else general.push(text);
+  }
+  const killed = outcome.exitCode === null;
+  return pending.map((r) => {
+    const own = byPolicy.get(r.policy);
+    if (own) return { ...r, status: 'FAILED', error: own, endedAt };
+    if (outcome.exitCode === 0) return { ...r, status: 'SUCCESS', endedAt };
+    const why = killed ? 'interrupted: terraform was killed' : general[0] ?? `terraform apply failed (exit code ${outcome.exitCode})`;
+    return { ...r, status: 'FAILED', error: why, endedAt };
+  });
+}
+
+/** The CMP a resource address belongs to: its policy, or an attachment of it. */
+export function policyOfResource(address: string): string | undefined {
+  const direct = policyOfAddress(address);
+  if (direct) return direct;
+  const m = /^aws_iam_role_policy_attachment\.role_.+?__cmp_(.+)$/.exec(address);
+  return m ? policyOfAddress(`aws_iam_policy.cmp_${m[1]}`) : undefined;
+}
+
+/**
+ * Rows left PENDING by a run that died: older than `staleAfterMs` and never settled. The next run
+ * appends them as FAILED with "interrupted", so nothing stays PENDING forever.
+ */
+export function interruptedRows(latest: readonly RolloutRow[], now: Date, staleAfterMs: number): RolloutRow[] {
+  return latest
+    .filter((r) => r.status === 'PENDING' && now.getTime() - Date.parse(r.startedAt) > staleAfterMs)
+    .map((r) => ({ ...r, status: 'FAILED' as const, error: 'interrupted: the run that started this rollout stopped before it finished', endedAt: now.toISOString() }));
+}

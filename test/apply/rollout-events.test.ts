@@ -1,0 +1,109 @@
+import { eventForResourceAction, interruptedRows, planRollouts, policyOfResource, settleRows } from '../../src/apply/rollout-events';
+import { resolveSettings } from '../../src/core/settings';
+import { DeploymentModel } from '../../src/model/desired-state';
+import { RolloutRow } from '../../src/model/rollout';
+import { AccountChange, LibraryChanges } from '../../src/plan/change-set';
+import { parseUiStream, summarizePlan } from '../../src/plan/plan-summary';
+import { tfFixture } from '../helpers/fixtures';
+
+const noLibrary: LibraryChanges = { addedPolicies: new Set(), removedPolicies: new Set(), editedPolicies: new Set(), changedPermissionSets: new Set(), settingsChanged: false };
+
+describe('rollout events: from Terraform actions (table-tested against the real samples)', () => {
+  // the actions and import markers come from the real plan and UI samples; the resource type is Prism's
+  const showChange = (file: string, i = 0) => summarizePlan('x', tfFixture(file)).changes[i];
+  const uiChange = (file: string) => parseUiStream(tfFixture(file)).find((m) => m.type === 'planned_change')!.change!;
+  const table: [string, string, readonly string[], boolean, string | undefined][] = [
+    ['import (show -json)', 'aws_iam_policy', showChange('plan-json/tf-cloud-plan-import-config-gen.json').actions, showChange('plan-json/tf-cloud-plan-import-config-gen.json').importing !== undefined, 'ADOPT'],
+    ['import (-json UI planned_change)', 'aws_iam_policy', [uiChange('ui-json/tf-cloud-plan-import-config-gen.plan.jsonl').action!], false, 'ADOPT'],
+    ['create', 'aws_iam_policy', showChange('plan-json/checkov-aws-iam-policies.json', 2).actions, false, 'CREATE'],
+    ['update', 'aws_iam_policy', showChange('plan-json/tf-show-json-basic-delete.json', 0).actions, false, 'EDIT'],
+    ['delete', 'aws_iam_policy', showChange('plan-json/tf-show-json-basic-delete.json', 1).actions, false, 'DELETE'],
+    ['replace', 'aws_iam_policy', showChange('plan-json/tf-show-json-requires-replace.json').actions, false, 'EDIT'],
+    ['attachment created', 'aws_iam_role_policy_attachment', showChange('plan-json/checkov-aws-iam-policies.json', 2).actions, false, 'ATTACH'],
+    ['attachment deleted', 'aws_iam_role_policy_attachment', showChange('plan-json/tf-show-json-basic-delete.json', 1).actions, false, 'DETACH'],
+    ['attachment no-op: confirmed, no AWS call', 'aws_iam_role_policy_attachment', showChange('plan-json/tf-show-json-basic-update.json').actions, false, 'ATTACH'],
+    ['policy no-op', 'aws_iam_policy', showChange('plan-json/tf-show-json-basic-update.json').actions, false, undefined],
+    ['a role is not a policy rollout', 'aws_iam_role', ['create'], false, undefined],
+  ];
+  test.each(table)('%s', (_name, type, actions, importing, expected) => {
+    expect(eventForResourceAction(type, actions, importing)).toBe(expected);
+  });
+});
+
+describe('rollout events: planning and settling rows', () => {
+  const ch = (kind: AccountChange['kind'], policy: string, account: string, ...permissionSets: string[]): AccountChange => ({ kind, policy, account, permissionSets });
+  const head: DeploymentModel = {
+    settings: resolveSettings(undefined),
+    accounts: new Map([
+      [
+        '111111111111',
+        {
+          account: '111111111111',
+          roles: [{ permissionSet: 'Dev', roleName: 'Prism-Dev', trustPolicy: '{}', maxSessionDuration: 3600, awsManagedPolicyArns: [], customerManagedPolicies: ['A', 'B'], tags: {} }],
+          policies: [
+            { name: 'A', policyId: 'x', document: '{}', attachedTo: ['Dev'] },
+            { name: 'B', policyId: 'y', document: '{}', attachedTo: ['Dev'], importFrom: 'arn', discovered: 'unmanaged', adoptedAt: '2026-01-01T00:00:00Z' },
+          ],
+        },
+      ],
+    ]),
+  };
+
+  test('one rollout per pair, the most consequential event; adoption keeps its time', () => {
+    const drafts = planRollouts([ch('edit', 'A', '111111111111', 'Dev'), ch('attach', 'A', '111111111111', 'Ops'), ch('adopt', 'B', '111111111111', 'Dev')], noLibrary, head);
+    expect(drafts).toEqual([
+      { policy: 'A', account: '111111111111', event: 'EDIT', permissionSets: ['Dev'] },
+      { policy: 'B', account: '111111111111', event: 'ADOPT', permissionSets: ['Dev'], adoptedAt: '2026-01-01T00:00:00Z' },
+    ]);
+  });
+
+  test("a permission set's AWS managed or inline change re-asserts every CMP on it as ATTACH", () => {
+    const drafts = planRollouts([], { ...noLibrary, changedPermissionSets: new Set(['Dev']) }, head);
+    expect(drafts.map((d) => `${d.event} ${d.policy}`)).toEqual(['ATTACH A', 'ATTACH B']);
+  });
+
+  const row = (policy: string): RolloutRow => ({ id: policy, policy, account: '111111111111', event: 'DELETE', status: 'PENDING', startedAt: '2026-11-23T10:00:00Z', commit: 'c' });
+
+  test('a clean apply makes every row SUCCESS', () => {
+    const rows = settleRows([row('A'), row('B')], { exitCode: 0, messages: parseUiStream(tfFixture('ui-json/tf-cloud-apply-json-with-outputs.apply.jsonl')) }, 'end');
+    expect(rows.map((r) => r.status)).toEqual(['SUCCESS', 'SUCCESS']);
+    expect(rows[0].endedAt).toBe('end');
+  });
+
+  test("a diagnostic naming one policy's resource fails that row only, with Terraform's message", () => {
+    const deleteConflict = JSON.stringify({
+      '@level': 'error',
+      '@message': 'Error: deleting IAM Policy',
+      '@module': 'terraform.ui',
+      '@timestamp': '2026-11-23T10:00:01Z',
+      diagnostic: { severity: 'error', summary: 'deleting IAM Policy (arn:aws:iam::111111111111:policy/Prism-A): DeleteConflict: Cannot delete a policy attached to entities.', detail: '', address: 'aws_iam_policy.cmp_A' },
+      type: 'diagnostic',
+    });
+    const rows = settleRows([row('A'), row('B')], { exitCode: 1, messages: parseUiStream(deleteConflict) }, 'end');
+    expect(rows[0]).toMatchObject({ status: 'FAILED', error: expect.stringContaining('DeleteConflict') });
+    // B has no error of its own, but the apply failed: it is not known to have finished
+    expect(rows[1]).toMatchObject({ status: 'FAILED', error: 'terraform apply failed (exit code 1)' });
+  });
+
+  test('an error without an address (the real provisioner-error sample) fails every row with it', () => {
+    const rows = settleRows([row('A')], { exitCode: 1, messages: parseUiStream(tfFixture('ui-json/tf-cloud-apply-json-with-provisioner-error.apply.jsonl')) }, 'end');
+    expect(rows[0].error).toContain('local-exec provisioner error');
+  });
+
+  test('a killed apply and a failed init', () => {
+    expect(settleRows([row('A')], { exitCode: null, messages: [] }, 'end')[0].error).toBe('interrupted: terraform was killed');
+    expect(settleRows([row('A')], { exitCode: 1, messages: [], setupError: 'terraform init failed' }, 'end')[0]).toMatchObject({ status: 'FAILED', error: 'terraform init failed' });
+  });
+
+  test('attachment addresses belong to their policy', () => {
+    expect(policyOfResource('aws_iam_role_policy_attachment.role_Dev__cmp_A_2eb')).toBe('A.b');
+    expect(policyOfResource('aws_iam_role_policy_attachment.role_Dev__aws_ReadOnlyAccess')).toBeUndefined();
+  });
+
+  test('PENDING rows older than the threshold are interrupted; recent ones are left alone', () => {
+    const old = { ...row('A'), startedAt: '2026-11-23T08:00:00Z' };
+    const recent = { ...row('B'), startedAt: '2026-11-23T09:59:00Z' };
+    const out = interruptedRows([old, recent, { ...row('C'), status: 'SUCCESS' as const }], new Date('2026-11-23T10:00:00Z'), 60 * 60_000);
+    expect(out).toEqual([{ ...old, status: 'FAILED', error: expect.stringMatching(/^interrupted/), endedAt: '2026-11-23T10:00:00.000Z' }]);
+  });
+});
