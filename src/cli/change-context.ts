@@ -41,6 +41,13 @@ export interface ChangeContext {
   readonly totalAccounts: number;
 }
 
+function allAccounts(base: RepoDocuments, head: RepoDocuments, materialised: ReadonlyMap<string, MaterialisedPair>): Set<string> {
+  const out = new Set<string>();
+  for (const docs of [base, head]) for (const a of docs.assignments) for (const id of a.accounts) out.add(id);
+  for (const p of materialised.values()) out.add(p.account);
+  return out;
+}
+
 async function readSide(dir: string, ref: string | undefined): Promise<Side> {
   const loaded = parseRepo(ref ? await readRepoAtRef(dir, ref) : readRepoFromDisk(dir));
   const { diagnostics, documents } = validateRepo(loaded);
@@ -48,7 +55,7 @@ async function readSide(dir: string, ref: string | undefined): Promise<Side> {
 }
 
 /** Reads base (from git) and head (working tree, or a ref), and diffs the accounts the change affects. */
-export async function loadChange(options: { dir: string; base: string; head?: string; discoveryFile?: string }): Promise<ChangeContext> {
+export async function loadChange(options: { dir: string; base: string; head?: string; discoveryFile?: string; all?: boolean }): Promise<ChangeContext> {
   const { dir } = options;
   if (!fs.existsSync(dir)) throw usageError(`--dir ${dir} does not exist`);
   const baseCommit = await resolveRef(dir, options.base);
@@ -59,7 +66,7 @@ export async function loadChange(options: { dir: string; base: string; head?: st
   // the ledger is the head's: it records what was applied, whatever the commit under review
   const materialised = materialisedPairs(head.ledgerRows);
   const library = libraryChanges(base.documents, head.documents);
-  const affected = affectedAccounts(base.documents, head.documents, library, materialised);
+  const affected = options.all ? allAccounts(base.documents, head.documents, materialised) : affectedAccounts(base.documents, head.documents, library, materialised);
   const baseModel = buildModel(base.documents, { materialised, accounts: affected });
   const headModel = buildModel(head.documents, { materialised, base: base.documents, discovery, accounts: affected });
   const everyone = new Set<string>();

@@ -4,7 +4,8 @@ import { simpleGit } from 'simple-git';
 import { formatDiagnosticText, hasErrors } from '../../core/diagnostics';
 import { usageError } from '../../core/errors';
 import { planRollouts } from '../../apply/rollout-events';
-import { info, parseFlags } from '../args';
+import { info, parseAccountList, parseFlags } from '../args';
+import { printMatrix } from './plan';
 import { loadChange } from '../change-context';
 import { runRollouts } from '../run-rollouts';
 
@@ -20,6 +21,9 @@ PENDING before any account starts, then SUCCESS or FAILED with Terraform's error
                           CloudFormation StackSets); accounts not started are recorded FAILED for retry
   --plans DIR             reviewed plan files <DIR>/<account>.tfplan to apply instead of planning again
   --pr N                  the pull request, recorded on each row
+  --accounts IDS          only these of the affected accounts (a shard)
+  --shards N              do not apply: print the GitHub Actions matrix of shards (see prism plan --shards);
+                          shard jobs write the ledger directly: its pushes are race-safe
   --terraform BIN         terraform or tofu (default: settings terraform.binary; PRISM_TERRAFORM overrides)
   --no-ledger             do not write the ledger (a dry run of the recording)
   --stale-after MINUTES   PENDING rows older than this, left by a killed run, become FAILED "interrupted" (default 120)
@@ -47,7 +51,7 @@ export function wholeNumber(flag: string, value: string | undefined, fallback: n
 
 /** `prism apply`. */
 export async function applyCommand(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { ...RUN_FLAGS, base: { type: 'string' }, plans: { type: 'string' } });
+  const { values } = parseFlags(argv, { ...RUN_FLAGS, base: { type: 'string' }, plans: { type: 'string' }, accounts: { type: 'string' }, shards: { type: 'string' } });
   if (values.help) {
     process.stdout.write(APPLY_HELP + '\n');
     return 0;
@@ -64,7 +68,9 @@ export async function applyCommand(argv: string[]): Promise<number> {
   const settings = ctx.head.documents.settings;
   const drafts = planRollouts(ctx.changes, ctx.library, ctx.headModel);
   // every affected account with a stack, even one whose change records no policy rollout (a role-only change)
-  const accounts = [...ctx.affected].filter((a) => ctx.headModel.accounts.has(a)).sort();
+  const only = parseAccountList(values.accounts);
+  const accounts = [...ctx.affected].filter((a) => ctx.headModel.accounts.has(a) && (!only || only.includes(a))).sort();
+  if (values.shards !== undefined) return printMatrix(accounts, values.shards);
   if (accounts.length === 0) {
     info('apply: the change affects no account; nothing to apply');
     return 0;
@@ -74,7 +80,7 @@ export async function applyCommand(argv: string[]): Promise<number> {
     dir,
     accounts,
     model: ctx.headModel,
-    drafts,
+    drafts: drafts.filter((d) => accounts.includes(d.account)),
     commit: (await simpleGit(dir).revparse(['HEAD'])).trim(),
     pullRequest: values.pr ? wholeNumber('pr', values.pr, 0, 1) : undefined,
     terraform: values.terraform || process.env.PRISM_TERRAFORM || settings.terraform.binary,

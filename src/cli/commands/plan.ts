@@ -3,12 +3,13 @@ import * as path from 'node:path';
 import { hasErrors, formatDiagnosticText } from '../../core/diagnostics';
 import { usageError } from '../../core/errors';
 import { roleArnFor } from '../../core/settings';
+import { MAX_MATRIX_JOBS, shardAccounts } from '../../plan/shards';
 import { stackName } from '../../synth/addresses';
 import { info, parseAccountList, parseFlags } from '../args';
 import { loadChange } from '../change-context';
 import { Progress } from '../progress';
 
-export const PLAN_HELP = `prism plan --base REF [--accounts ID,ID] [--out FILE] [--concurrency N] [--terraform BIN] [--refresh-only] [--dir DIR]
+export const PLAN_HELP = `prism plan (--base REF | --all) [--accounts ID,ID] [--out FILE] [--concurrency N] [--terraform BIN] [--refresh-only] [--dir DIR]
 
 Synthesises the stacks of the accounts the change from REF affects, then, for each, runs
 terraform init, terraform plan -json -out=tfplan (assuming the read-only plan role) and
@@ -17,11 +18,26 @@ Writes the per-account summaries that prism preview merges (default: <dir>/.pris
 
   --terraform BIN   terraform or tofu (default: settings terraform.binary; PRISM_TERRAFORM overrides)
   --concurrency N   stacks planned at once (default: settings terraform.concurrency)
+  --all             every account, not only those a change affects (with --refresh-only: the drift check)
   --refresh-only    plan only what changed outside Terraform (the drift check)
+  --shards N        do not plan: print a GitHub Actions matrix {"include":[{"shard":0,"accounts":"id,..."}]}
+                    splitting the affected accounts into at most N shards (also written to $GITHUB_OUTPUT
+                    as matrix=...); each shard job then runs prism plan --accounts <its accounts> --out <file>
   TF_PLUGIN_CACHE_DIR is respected; otherwise <dir>/.terraform-plugin-cache.
 
 Exit codes: 0 every account planned; 1 a plan failed (recorded in the file) or the repository has
 errors; 2 usage.`;
+
+/** Prints the dynamic matrix for sharded plan or apply jobs (and sets `matrix` in $GITHUB_OUTPUT). */
+export function printMatrix(accounts: readonly string[], shardsFlag: string): number {
+  const n = Number(shardsFlag);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_MATRIX_JOBS) throw usageError(`--shards is ${shardsFlag}; expected a whole number from 1 to ${MAX_MATRIX_JOBS} (GitHub's matrix limit)`);
+  const matrix = JSON.stringify({ include: shardAccounts(accounts, n) });
+  process.stdout.write(matrix + '\n');
+  if (process.env.GITHUB_OUTPUT) fs.appendFileSync(process.env.GITHUB_OUTPUT, `matrix=${matrix}\n`);
+  info(`${accounts.length} account(s) in ${Math.min(n, accounts.length)} shard(s)`);
+  return 0;
+}
 
 /** `prism plan`. */
 export async function planCommand(argv: string[]): Promise<number> {
@@ -33,14 +49,16 @@ export async function planCommand(argv: string[]): Promise<number> {
     concurrency: { type: 'string' },
     terraform: { type: 'string' },
     'refresh-only': { type: 'boolean' },
+    shards: { type: 'string' },
+    all: { type: 'boolean' },
   });
   if (values.help) {
     process.stdout.write(PLAN_HELP + '\n');
     return 0;
   }
-  if (!values.base) throw usageError('prism plan needs --base REF');
+  if (!values.base && !values.all) throw usageError('prism plan needs --base REF (the accounts a change affects) or --all');
   const dir = path.resolve(values.dir ?? '.');
-  const ctx = await loadChange({ dir, base: values.base });
+  const ctx = await loadChange({ dir, base: values.base ?? 'HEAD', all: values.all });
   if (hasErrors(ctx.head.diagnostics)) {
     for (const d of ctx.head.diagnostics.filter((x) => x.severity === 'error')) process.stderr.write(formatDiagnosticText(d) + '\n');
     return 1;
@@ -50,6 +68,7 @@ export async function planCommand(argv: string[]): Promise<number> {
   if (!Number.isInteger(concurrency) || concurrency < 1) throw usageError(`--concurrency is ${values.concurrency}; expected a whole number of at least 1`);
   const only = parseAccountList(values.accounts);
   const accounts = [...ctx.headModel.accounts.keys()].filter((a) => !only || only.includes(a));
+  if (values.shards !== undefined) return printMatrix(accounts, values.shards);
 
   // synthesise exactly the stacks to plan
   const { synthesizeStacks } = await import('../../synth/synthesize');

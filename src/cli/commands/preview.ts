@@ -4,6 +4,7 @@ import { hasErrors } from '../../core/diagnostics';
 import { usageError } from '../../core/errors';
 import { PlanSummary } from '../../plan/plan-summary';
 import { buildPreview, confirmedDeletes } from '../../plan/preview';
+import { mergePlanSummaries } from '../../plan/shards';
 import { GITHUB_COMMENT_LIMIT, PREVIEW_MARKER, previewToJson, renderPreview } from '../../plan/render-preview';
 import { info, oneOf, parseFlags } from '../args';
 import { loadChange } from '../change-context';
@@ -19,7 +20,8 @@ working tree. Merges discovery results and Terraform plans when present.
   --post               create or update the one preview comment on the pull request (GITHUB_TOKEN)
   --pr N, --repo O/N   the pull request (default: from the Actions event and GITHUB_REPOSITORY)
   --discovery FILE     discovery results (default: <dir>/.prism/discovery.json if present)
-  --plan FILE          plan summaries from prism plan (default: <dir>/.prism/plan.json if present)
+  --plan FILE          plan summaries from prism plan (default: <dir>/.prism/plan.json if present);
+                       repeat it to merge the files of sharded plan jobs
   --confirm-delete N   confirm deleting policy N (also: PR label prism:delete:N, or a description line
                        "Prism-Confirm-Delete: N")
   --out FILE           the full preview (default: <dir>/.prism/preview.md); also appended to $GITHUB_STEP_SUMMARY
@@ -63,7 +65,7 @@ export async function previewCommand(argv: string[]): Promise<number> {
     pr: { type: 'string' },
     repo: { type: 'string' },
     discovery: { type: 'string' },
-    plan: { type: 'string' },
+    plan: { type: 'string', multiple: true },
     'confirm-delete': { type: 'string', multiple: true },
     out: { type: 'string' },
   });
@@ -76,9 +78,15 @@ export async function previewCommand(argv: string[]): Promise<number> {
   const dir = path.resolve(values.dir ?? '.');
   const ctx = await loadChange({ dir, base: values.base, head: values.head, discoveryFile: values.discovery && path.resolve(values.discovery) });
 
-  const planFile = values.plan ? path.resolve(values.plan) : path.join(dir, '.prism', 'plan.json');
-  if (values.plan && !fs.existsSync(planFile)) throw usageError(`--plan ${values.plan} does not exist`);
-  const plan = fs.existsSync(planFile) ? readPlanFile(planFile) : undefined;
+  // one plan file, or one per shard: merged losslessly
+  const planFiles = values.plan?.length ? values.plan.map((p) => path.resolve(p)) : [path.join(dir, '.prism', 'plan.json')].filter((f) => fs.existsSync(f));
+  for (const f of planFiles) if (!fs.existsSync(f)) throw usageError(`--plan ${f} does not exist`);
+  let plan: PlanSummary[] | undefined;
+  try {
+    plan = planFiles.length ? mergePlanSummaries(planFiles.map(readPlanFile)) : undefined;
+  } catch (err) {
+    throw usageError(`cannot merge the plan files: ${(err as Error).message}`);
+  }
 
   // the pull request: delete confirmations, and where to post
   const event = readActionsEvent();

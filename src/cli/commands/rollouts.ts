@@ -6,14 +6,14 @@ import { LAYOUT } from '../../load/layout';
 import { latestRows, parseLedger } from '../../model/rollout';
 import { info, oneOf, parseFlags } from '../args';
 
-export const ROLLOUTS_HELP = `prism rollouts <policy> [--format text|json] [--all] [--dir DIR]
+export const ROLLOUTS_HELP = `prism rollouts <policy> [--format text|markdown|json] [--all] [--dir DIR]
 
 The rollout status of a policy: summary chips from the latest rollout in each account
 ("N success · N pending · N failed"), then Account | Event | Status | Error | Started.
 Reads rollouts/<policy>.jsonl in the checkout (git pull first to see the latest runs).
 
   --all      the whole history, newest first, instead of the latest per account
-  --format   text (default) or json`;
+  --format   text (default), markdown or json`;
 
 /** `prism rollouts`. */
 export async function rolloutsCommand(argv: string[]): Promise<number> {
@@ -24,7 +24,7 @@ export async function rolloutsCommand(argv: string[]): Promise<number> {
   }
   const [policy, ...extra] = positionals;
   if (!policy || extra.length) throw usageError('prism rollouts takes exactly one policy name');
-  const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
+  const format = oneOf('format', values.format, ['text', 'json', 'markdown'] as const, 'text');
   const dir = path.resolve(values.dir ?? '.');
   const file = path.join(dir, LAYOUT.ledger, `${policy}.jsonl`);
   if (!fs.existsSync(file)) {
@@ -36,7 +36,7 @@ export async function rolloutsCommand(argv: string[]): Promise<number> {
   if (format === 'json') {
     const latest = latestPerAccount(rows, policy);
     process.stdout.write(JSON.stringify({ policy, summary: summaryChips(latest), latest, ...(values.all ? { history: latestRows(rows).filter((r) => r.policy === policy) } : {}) }, null, 2) + '\n');
-  } else process.stdout.write(renderRolloutTable(policy, rows, { format: 'text', all: values.all }) + '\n');
+  } else process.stdout.write(renderRolloutTable(policy, rows, { format, all: values.all }) + '\n');
   if (process.env.GITHUB_STEP_SUMMARY) fs.appendFileSync(process.env.GITHUB_STEP_SUMMARY, renderRolloutTable(policy, rows, { format: 'markdown', all: values.all }) + '\n');
   return 0;
 }

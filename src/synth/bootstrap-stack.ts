@@ -1,0 +1,54 @@
+import { Construct } from 'constructs';
+import { App, LocalBackend, TerraformStack } from 'cdktf';
+import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Settings } from '../core/settings';
+import { BootstrapDocuments, HUB_DEPLOY_ROLE, HUB_PLAN_ROLE, OIDC_HOST } from '../model/bootstrap';
+
+/** How the bootstrap reaches each account: an admin role there (for example OrganizationAccountAccessRole). */
+export interface BootstrapStackOptions {
+  readonly account: string;
+  readonly adminRole: string;
+  readonly statePath: string;
+}
+
+/** The roles the pipeline assumes in one account (and, in the hub account, the GitHub OIDC provider and hub roles). */
+export class BootstrapStack extends TerraformStack {
+  constructor(scope: Construct, id: string, docs: BootstrapDocuments, settings: Settings, o: BootstrapStackOptions) {
+    super(scope, id);
+    new LocalBackend(this, { path: o.statePath });
+    new AwsProvider(this, 'aws', {
+      region: settings.region,
+      allowedAccountIds: [o.account],
+      assumeRole: [{ roleArn: `arn:aws:iam::${o.account}:role/${o.adminRole}`, sessionName: 'prism-bootstrap' }],
+    });
+    const role = (id: string, name: string, trust: object, policy: object, description: string) => {
+      const r = new IamRole(this, id, { name, path: '/', description, assumeRolePolicy: JSON.stringify(trust), maxSessionDuration: 3600, tags: { 'Prism:Bootstrap': 'true' } });
+      r.overrideLogicalId(id);
+      new IamRolePolicy(this, `${id}_policy`, { name: 'Prism', role: r.id, policy: JSON.stringify(policy) }).overrideLogicalId(`${id}_policy`);
+    };
+    role('deploy', docs.deployRoleName, docs.deployTrust, docs.deployPolicy, 'Prism deploy role: manages Prism-* policies and Prism roles only');
+    role('plan', docs.planRoleName, docs.planTrust, docs.planPolicy, 'Prism plan role: read-only');
+    if (docs.hub) {
+      new IamOpenidConnectProvider(this, 'github_oidc', { url: `https://${OIDC_HOST}`, clientIdList: ['sts.amazonaws.com'] }).overrideLogicalId('github_oidc');
+      role('hub_deploy', HUB_DEPLOY_ROLE, docs.hub.deployTrust, docs.hub.deployPolicy, 'Prism CI (main branch only): assumes PrismDeploy in each account');
+      role('hub_plan', HUB_PLAN_ROLE, docs.hub.planTrust, docs.hub.planPolicy, 'Prism CI (pull requests): assumes PrismPlan in each account');
+    }
+  }
+}
+
+/** Synthesises one bootstrap stack per account into `outDir`. */
+export function synthesizeBootstrap(outDir: string, stacks: { account: string; docs: BootstrapDocuments }[], settings: Settings, adminRole: string, repoRoot: string): void {
+  fs.rmSync(outDir, { recursive: true, force: true });
+  const app = new App({ outdir: outDir, stackTraces: false });
+  for (const s of stacks) {
+    const name = `bootstrap-${s.account}`;
+    const statePath = path.relative(path.join(outDir, 'stacks', name), path.join(repoRoot, 'terraform-state', `bootstrap-${s.account}.tfstate`));
+    new BootstrapStack(app, name, s.docs, settings, { account: s.account, adminRole, statePath });
+  }
+  app.synth();
+}
