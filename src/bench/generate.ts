@@ -4,8 +4,18 @@ import * as path from 'node:path';
 /** File contents by repository-relative path. */
 export type GeneratedFiles = Map<string, string>;
 
-const SERVICES = ['s3', 'ec2', 'dynamodb', 'sqs', 'sns', 'kms', 'logs', 'lambda', 'ecs', 'rds', 'cloudwatch', 'ssm'];
-const VERBS = ['Get', 'List', 'Describe', 'Put', 'Update', 'Create', 'Delete', 'Tag'];
+/** Real actions, so the generated library validates with the action catalog. */
+const ACTIONS: Record<string, string[]> = {
+  s3: ['GetObject', 'PutObject', 'ListBucket', 'DeleteObject', 'GetBucketLocation', 'GetObjectTagging', 'Get*', 'List*'],
+  ec2: ['DescribeInstances', 'StartInstances', 'StopInstances', 'DescribeVolumes', 'CreateTags', 'Describe*', 'RebootInstances', 'DescribeImages'],
+  dynamodb: ['GetItem', 'PutItem', 'Query', 'Scan', 'UpdateItem', 'DeleteItem', 'BatchGetItem', 'Describe*'],
+  sqs: ['SendMessage', 'ReceiveMessage', 'DeleteMessage', 'GetQueueUrl', 'GetQueueAttributes', 'ListQueues', 'ChangeMessageVisibility', 'Get*'],
+  sns: ['Publish', 'Subscribe', 'ListTopics', 'GetTopicAttributes', 'CreateTopic', 'Unsubscribe', 'ListSubscriptions', 'List*'],
+  kms: ['Decrypt', 'Encrypt', 'GenerateDataKey', 'DescribeKey', 'ListKeys', 'ListAliases', 'ReEncrypt*', 'Get*'],
+  logs: ['CreateLogGroup', 'CreateLogStream', 'PutLogEvents', 'GetLogEvents', 'FilterLogEvents', 'DescribeLogGroups', 'DescribeLogStreams', 'Describe*'],
+  lambda: ['InvokeFunction', 'GetFunction', 'ListFunctions', 'UpdateFunctionCode', 'GetFunctionConfiguration', 'ListAliases', 'PublishVersion', 'Get*'],
+};
+const SERVICES = Object.keys(ACTIONS);
 
 function policyDocument(i: number): object {
   const statements = [];
@@ -15,7 +25,7 @@ function policyDocument(i: number): object {
     statements.push({
       Sid: `S${s}P${i}`,
       Effect: s === n - 1 && i % 5 === 0 ? 'Deny' : 'Allow',
-      Action: [0, 1, 2].map((k) => `${svc}:${VERBS[(i + s + k) % VERBS.length]}${k === 2 ? '*' : 'Resource'}`),
+      Action: [0, 1, 2].map((k) => `${svc}:${ACTIONS[svc][(i + s + k) % ACTIONS[svc].length]}`).filter((a, idx, all) => all.indexOf(a) === idx),
       Resource: s % 2 === 0 ? '*' : [`arn:aws:${svc}:eu-west-1:*:thing/team-${i}-${s}/*`, `arn:aws:${svc}:eu-west-1:*:other/${i}`],
       ...(s % 3 === 1 ? { Condition: { StringEquals: { 'aws:PrincipalTag/team': `team-${i % 17}` } } } : {}),
     });

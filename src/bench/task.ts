@@ -20,13 +20,24 @@ const tasks: Record<string, Task> = {
     }
     return n;
   },
-  validate: (dir) => {
-    const { loadAndValidate } = require('../validate/load-and-validate') as typeof import('../validate/load-and-validate');
-    const { diagnostics } = loadAndValidate(dir);
+  validate: (dir) => validateTask(dir, true),
+  /** Validation without policy intelligence (unknown actions, risky grants): the baseline for its cost. */
+  'validate-plain': (dir) => validateTask(dir, false),
+};
+
+function validateTask(dir: string, intelligence: boolean): number {
+  {
+    const { parseRepo } = require('../load/parse-repo') as typeof import('../load/parse-repo');
+    const { readRepoFromDisk } = require('../load/read-repo') as typeof import('../load/read-repo');
+    const { validateRepo } = require('../validate/validate') as typeof import('../validate/validate');
+    const { diagnostics } = validateRepo(parseRepo(readRepoFromDisk(dir)), { intelligence });
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) throw new Error(`benchmark repository has ${errors.length} errors, e.g. ${errors[0].message}`);
     return diagnostics.length;
-  },
+  }
+}
+
+const moreTasks: Record<string, Task> = {
   /** Full synth: every account of the fleet, as `prism synth` does it. */
   'synth-full': (dir) => synth(dir, {}),
   /** Full synth with every account synthesised on its own: the worst case, when no two accounts share a shape. */
@@ -69,9 +80,7 @@ async function synth(dir: string, options: { perAccount?: boolean; policy?: stri
   return (await synthesizeStacks(model, { outDir: path.join(dir, `cdktf.out-${process.pid}`), repoRoot: dir, perAccount: options.perAccount })).stacks;
 }
 
-export function registerTask(name: string, task: Task): void {
-  tasks[name] = task;
-}
+Object.assign(tasks, moreTasks);
 
 async function main(): Promise<void> {
   const [name, dir, arg] = process.argv.slice(2);

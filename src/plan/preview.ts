@@ -3,6 +3,7 @@ import { DiscoveryResults } from '../model/discovery';
 import { normalizePolicy } from '../model/normalize';
 import { RepoDocuments } from '../model/types';
 import { AccountChange, ChangeKind, CHANGE_KINDS, LibraryChanges } from './change-set';
+import { EditClassification } from './classify';
 import { unifiedDiff } from './line-diff';
 import { PlanSummary } from './plan-summary';
 
@@ -22,6 +23,8 @@ export interface PolicyPreview {
   readonly warnings: readonly string[];
   /** For deletes: whether the pull request confirmed deleting exactly this policy. */
   readonly deleteConfirmed?: boolean;
+  /** For edits: additive, breaking or mixed, with the action delta. */
+  readonly classification?: EditClassification;
 }
 
 /** The whole propagation preview, before rendering. */
@@ -51,6 +54,8 @@ export interface PreviewInput {
   readonly plan?: readonly PlanSummary[];
   /** Policy names whose deletion the pull request confirmed. */
   readonly confirmedDeletes: ReadonlySet<string>;
+  /** Edit classifications by policy (computed with iam-expand before the preview is built). */
+  readonly classifications?: ReadonlyMap<string, EditClassification>;
   readonly work: { readonly accountsBuilt: number; readonly totalAccounts: number };
 }
 
@@ -96,6 +101,15 @@ export function buildPreview(input: PreviewInput): Preview {
     }
     const base = input.base.policies.get(name);
     const head = input.head.policies.get(name);
+    const classification = input.classifications?.get(name);
+    if (classification && (classification.denyWeakened.actions.length || classification.denyWeakened.statements)) {
+      const what = classification.denyWeakened.actions.length ? `no longer denies ${classification.denyWeakened.actions.slice(0, 10).join(', ')}${classification.denyWeakened.actions.length > 10 ? ', …' : ''}` : `changes or removes ${classification.denyWeakened.statements} Deny statement(s)`;
+      warnings.push(`this edit weakens an existing Deny: it ${what}.`);
+    }
+    // risky grants that validation found in this policy's file, each with its line
+    for (const d of input.headDiagnostics) {
+      if (d.code.startsWith('risk/') && head && d.location?.file === head.file) warnings.push(`${d.message} (line ${d.location.line})`);
+    }
     return {
       name,
       description: head?.description ?? base?.description,
@@ -106,6 +120,7 @@ export function buildPreview(input: PreviewInput): Preview {
       libraryOnly: rows.length === 0,
       warnings,
       ...(byKind.delete ? { deleteConfirmed: input.confirmedDeletes.has(name) } : {}),
+      ...(classification ? { classification } : {}),
     };
   });
   const accounts = new Set(input.changes.map((c) => c.account)).size;

@@ -57,6 +57,26 @@ function sentence(kind: ChangeKind, k: { accounts: string[]; permissionSets: str
   }
 }
 
+const LABEL_TEXT: Record<string, string> = {
+  additive: '➕ **Additive edit**: it only grants more.',
+  breaking: '⚠️ **Breaking edit**: it removes actions that were granted, or adds a Deny.',
+  mixed: '⚠️ **Mixed edit**: it grants some actions and removes others.',
+  unchanged: 'No action is granted or removed: only resources or conditions changed.',
+};
+
+/** The edit's label and its action delta per service (wildcards expanded). */
+function classificationBlock(c: import('./classify').EditClassification, withDelta: boolean): string[] {
+  const lines = [LABEL_TEXT[c.label] + (c.denyAdded ? ' It adds a Deny.' : ''), ''];
+  const services = [...new Set([...Object.keys(c.added), ...Object.keys(c.removed)])].sort();
+  if (!withDelta || services.length === 0) return lines;
+  lines.push('| Service | Granted now | No longer granted |', '| --- | --- | --- |');
+  const few = (xs: readonly string[] = []) => (xs.length === 0 ? '' : xs.length <= 8 ? xs.map((x) => code(x.split(':')[1])).join(' ') : `${xs.length} actions: ${xs.slice(0, 5).map((x) => code(x.split(':')[1])).join(' ')} …`);
+  for (const svc of services.slice(0, 40)) lines.push(`| ${code(svc)} | ${few(c.added[svc])} | ${few(c.removed[svc])} |`);
+  if (services.length > 40) lines.push(`| … | ${services.length - 40} more services | |`);
+  lines.push('');
+  return lines;
+}
+
 /** How much detail to render; lowered step by step until the comment fits. */
 interface Detail {
   readonly accountTables: boolean;
@@ -103,7 +123,11 @@ function section(p: PolicyPreview, preview: Preview, detail: Detail, full: boole
   if (p.libraryOnly) {
     lines.push('Nothing will propagate: no permission set assigned to an account uses this policy, so the change only updates the library copy.', '');
   }
-  for (const kind of p.kinds) lines.push(sentence(kind, p.byKind[kind]!), '');
+  for (const kind of p.kinds) {
+    lines.push(sentence(kind, p.byKind[kind]!), '');
+    if (kind === 'edit' && p.classification) lines.push(...classificationBlock(p.classification, full && detail.diffs));
+  }
+  if (p.libraryOnly && p.classification) lines.push(...classificationBlock(p.classification, full && detail.diffs));
   if (p.deleteConfirmed === false) {
     lines.push(
       `⛔ **Deletion not confirmed.** The check fails until this pull request confirms deleting exactly this policy: add the label ${code(`prism:delete:${p.name}`)}, or a line ${code(`Prism-Confirm-Delete: ${p.name}`)} to the description.`,
@@ -195,6 +219,7 @@ export function previewToJson(preview: Preview): Record<string, unknown> {
             roles: p.byKind[k]!.roles,
             description: p.description ?? null,
             ...(k === 'delete' ? { confirmed: p.deleteConfirmed ?? false } : {}),
+            ...(k === 'edit' && p.classification ? { classification: p.classification.label, added: p.classification.added, removed: p.classification.removed } : {}),
             ...(p.warnings.length ? { warnings: p.warnings } : {}),
           })),
     ),

@@ -1,4 +1,4 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { FileReporter, child, didYouMean, show } from './rule-context';
 import assignmentSchema from './schemas/assignment.schema.json';
 import permissionSetSchema from './schemas/permission-set.schema.json';
@@ -22,10 +22,23 @@ const NOUN: Record<SchemaKind, string> = {
   settings: 'cdktf.json',
 };
 
-let ajv: Ajv | undefined;
+let ajv: import('ajv').default | undefined;
 const compiled = new Map<SchemaKind, ValidateFunction>();
 
+/** Validators compiled at build time (scripts/build-data.js), when running from dist/. */
+function precompiled(): Partial<Record<SchemaKind, ValidateFunction>> | undefined {
+  try {
+    return require('./schemas.compiled.js') as Partial<Record<SchemaKind, ValidateFunction>>;
+  } catch {
+    return undefined; // running from source: compile below
+  }
+}
+const built = precompiled();
+
 function validator(kind: SchemaKind): ValidateFunction {
+  const ready = built?.[kind];
+  if (ready) return ready;
+  const Ajv = (require('ajv') as typeof import('ajv')).default;
   ajv ??= new Ajv({ allErrors: true, strict: false, verbose: true });
   let v = compiled.get(kind);
   if (!v) {

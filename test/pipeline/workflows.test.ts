@@ -8,8 +8,8 @@ const files = fs.readdirSync(dir).filter((f) => f.endsWith('.yml'));
 const load = (f: string) => parse(fs.readFileSync(path.join(dir, f), 'utf8'));
 
 describe('GitHub Actions workflows', () => {
-  test('the four pipelines exist', () => {
-    expect(files.sort()).toEqual(['prism-apply.yml', 'prism-drift.yml', 'prism-preview.yml', 'prism-retry.yml']);
+  test('the pipelines exist', () => {
+    expect(files.sort()).toEqual(['prism-apply.yml', 'prism-drift.yml', 'prism-pin-upgrades.yml', 'prism-preview.yml', 'prism-retry.yml']);
   });
 
   test('actionlint finds nothing', async () => {

@@ -109,7 +109,15 @@ export async function previewCommand(argv: string[]): Promise<number> {
   const confirmed = confirmedDeletes(labels, body);
   for (const n of values['confirm-delete'] ?? []) confirmed.add(n);
 
+  // what each edit means: additive, breaking or mixed (wildcards expanded with iam-expand)
+  const { classifyEdit } = await import('../../plan/classify');
+  const classifications = new Map<string, import('../../plan/classify').EditClassification>();
+  for (const name of ctx.library.editedPolicies) {
+    classifications.set(name, await classifyEdit(ctx.base.documents.policies.get(name)?.document, ctx.head.documents.policies.get(name)?.document));
+  }
+
   const preview = buildPreview({
+    classifications,
     baseCommit: ctx.baseCommit,
     headLabel: values.head ?? 'working tree',
     base: ctx.base.documents,
