@@ -1,4 +1,5 @@
 import { parseArgs, ParseArgsConfig } from 'node:util';
+import { Diagnostic, formatDiagnosticText, hasErrors } from '../core/diagnostics';
 import { usageError } from '../core/errors';
 
 /** Parses a command's flags; unknown flags and missing values are usage errors (exit 2). */
@@ -28,4 +29,15 @@ export function parseAccountList(value: string | undefined): string[] | undefine
 /** Writes a line to stderr: progress and summaries that are not the command's data. */
 export function info(line: string): void {
   process.stderr.write(line + '\n');
+}
+
+/**
+ * When the repository has errors, prints them to stderr with a line saying that `command` did
+ * nothing, and returns true; the caller then exits 1.
+ */
+export function refuseOnErrors(diagnostics: readonly Diagnostic[], command: string, consequence = 'nothing was done'): boolean {
+  if (!hasErrors(diagnostics)) return false;
+  for (const d of diagnostics.filter((x) => x.severity === 'error')) process.stderr.write(formatDiagnosticText(d) + '\n');
+  process.stderr.write(`prism ${command}: the repository has errors; ${consequence}. Run prism validate for details.\n`);
+  return true;
 }

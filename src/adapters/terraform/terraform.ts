@@ -51,6 +51,18 @@ export function runTerraform(runner: TerraformRunner, cwd: string, args: string[
   });
 }
 
+/** Runs a `-json` command, collecting (and passing on) each streamed UI message. */
+async function runStreaming(runner: TerraformRunner, account: string, stackDir: string, args: string[]): Promise<{ result: RunResult; messages: UiMessage[] }> {
+  const messages: UiMessage[] = [];
+  const result = await runTerraform(runner, stackDir, args, (line) => {
+    const [m] = parseUiStream(line);
+    if (!m) return;
+    messages.push(m);
+    runner.onMessage?.(account, m);
+  });
+  return { result, messages };
+}
+
 /** A failed command's diagnostics: Terraform's own when it printed them as JSON, otherwise its stderr. */
 export function failureDiagnostics(step: string, r: RunResult): TerraformDiagnostic[] {
   const fromJson = diagnosticsFromUi(parseUiStream(r.stdout)).filter((d) => d.severity === 'error');
@@ -71,13 +83,7 @@ export async function planStack(runner: TerraformRunner, account: string, stackD
   const args = ['plan', '-input=false', '-json', '-out=tfplan'];
   if (options.roleArn) args.push(`-var=assume_role_arn=${options.roleArn}`);
   if (options.refreshOnly) args.push('-refresh-only');
-  const messages: UiMessage[] = [];
-  const plan = await runTerraform(runner, stackDir, args, (line) => {
-    const [m] = parseUiStream(line);
-    if (!m) return;
-    messages.push(m);
-    runner.onMessage?.(account, m);
-  });
+  const { result: plan, messages } = await runStreaming(runner, account, stackDir, args);
   const diagnostics = diagnosticsFromUi(messages);
   if (plan.code !== 0 || !fs.existsSync(path.join(stackDir, 'tfplan'))) return failedPlan(account, diagnostics.length ? diagnostics : failureDiagnostics('plan', plan));
   const show = await runTerraform(runner, stackDir, ['show', '-json', 'tfplan']);
@@ -103,12 +109,6 @@ export async function applyStack(runner: TerraformRunner, account: string, stack
   }
   const reviewed = fs.existsSync(path.join(stackDir, 'tfplan'));
   const args = reviewed ? ['apply', '-input=false', '-json', 'tfplan'] : ['apply', '-input=false', '-json', '-auto-approve'];
-  const messages: UiMessage[] = [];
-  const r = await runTerraform(runner, stackDir, args, (line) => {
-    const [m] = parseUiStream(line);
-    if (!m) return;
-    messages.push(m);
-    runner.onMessage?.(account, m);
-  });
+  const { result: r, messages } = await runStreaming(runner, account, stackDir, args);
   return { exitCode: r.signal ? null : r.code, messages };
 }

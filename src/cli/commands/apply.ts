@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { simpleGit } from 'simple-git';
-import { formatDiagnosticText, hasErrors } from '../../core/diagnostics';
 import { usageError } from '../../core/errors';
 import { planRollouts } from '../../apply/rollout-events';
-import { info, parseAccountList, parseFlags } from '../args';
+import { info, parseAccountList, parseFlags, refuseOnErrors } from '../args';
 import { printMatrix } from './plan';
 import { loadChange } from '../change-context';
 import { runRollouts } from '../run-rollouts';
@@ -60,11 +59,7 @@ export async function applyCommand(argv: string[]): Promise<number> {
   const dir = path.resolve(values.dir ?? '.');
   if (values.plans && !fs.existsSync(values.plans)) throw usageError(`--plans ${values.plans} does not exist`);
   const ctx = await loadChange({ dir, base: values.base });
-  if (hasErrors(ctx.head.diagnostics)) {
-    for (const d of ctx.head.diagnostics.filter((x) => x.severity === 'error')) process.stderr.write(formatDiagnosticText(d) + '\n');
-    process.stderr.write('prism apply: the repository has errors; nothing was applied.\n');
-    return 1;
-  }
+  if (refuseOnErrors(ctx.head.diagnostics, 'apply', 'nothing was applied')) return 1;
   const settings = ctx.head.documents.settings;
   const drafts = planRollouts(ctx.changes, ctx.library, ctx.headModel);
   // every affected account with a stack, even one whose change records no policy rollout (a role-only change)

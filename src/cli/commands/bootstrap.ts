@@ -1,9 +1,8 @@
 import * as path from 'node:path';
-import { formatDiagnosticText, hasErrors } from '../../core/diagnostics';
 import { usageError } from '../../core/errors';
 import { bootstrapDocuments } from '../../model/bootstrap';
 import { loadAndValidate } from '../../validate/load-and-validate';
-import { info, parseAccountList, parseFlags } from '../args';
+import { info, parseAccountList, parseFlags, refuseOnErrors } from '../args';
 
 export const BOOTSTRAP_HELP = `prism bootstrap --github-repo OWNER/NAME --hub-account ID [--accounts ID,ID] [--admin-role NAME] [--branch main] [--out DIR]
 
@@ -39,10 +38,7 @@ export async function bootstrapCommand(argv: string[]): Promise<number> {
   if (!hub) throw usageError('--hub-account ID is required: the account where CI assumes its roles through GitHub OIDC');
   const dir = path.resolve(values.dir ?? '.');
   const checked = loadAndValidate(dir);
-  if (hasErrors(checked.diagnostics)) {
-    for (const d of checked.diagnostics.filter((x) => x.severity === 'error')) process.stderr.write(formatDiagnosticText(d) + '\n');
-    return 1;
-  }
+  if (refuseOnErrors(checked.diagnostics, 'bootstrap', 'nothing was written')) return 1;
   const assigned = new Set(checked.documents.assignments.flatMap((a) => a.accounts));
   const accounts = [...new Set([...(parseAccountList(values.accounts) ?? assigned), hub])].sort();
   const settings = checked.documents.settings;

@@ -1,11 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { hasErrors, formatDiagnosticText } from '../../core/diagnostics';
 import { usageError } from '../../core/errors';
 import { roleArnFor } from '../../core/settings';
 import { MAX_MATRIX_JOBS, shardAccounts } from '../../plan/shards';
 import { stackName } from '../../synth/addresses';
-import { info, parseAccountList, parseFlags } from '../args';
+import { info, parseAccountList, parseFlags, refuseOnErrors } from '../args';
 import { loadChange } from '../change-context';
 import { Progress } from '../progress';
 
@@ -59,10 +58,7 @@ export async function planCommand(argv: string[]): Promise<number> {
   if (!values.base && !values.all) throw usageError('prism plan needs --base REF (the accounts a change affects) or --all');
   const dir = path.resolve(values.dir ?? '.');
   const ctx = await loadChange({ dir, base: values.base ?? 'HEAD', all: values.all });
-  if (hasErrors(ctx.head.diagnostics)) {
-    for (const d of ctx.head.diagnostics.filter((x) => x.severity === 'error')) process.stderr.write(formatDiagnosticText(d) + '\n');
-    return 1;
-  }
+  if (refuseOnErrors(ctx.head.diagnostics, 'plan', 'nothing was planned')) return 1;
   const settings = ctx.head.documents.settings;
   const concurrency = values.concurrency ? Number(values.concurrency) : settings.terraform.concurrency;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw usageError(`--concurrency is ${values.concurrency}; expected a whole number of at least 1`);

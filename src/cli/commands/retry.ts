@@ -1,12 +1,11 @@
 import * as path from 'node:path';
 import { simpleGit } from 'simple-git';
-import { formatDiagnosticText, hasErrors } from '../../core/diagnostics';
 import { usageError } from '../../core/errors';
 import { latestPerAccount } from '../../apply/rollout-table';
 import { buildModel } from '../../model/build-model';
 import { materialisedPairs, parseLedger } from '../../model/rollout';
 import { loadAndValidate } from '../../validate/load-and-validate';
-import { info, parseFlags } from '../args';
+import { info, parseFlags, refuseOnErrors } from '../args';
 import { runRollouts } from '../run-rollouts';
 import { RUN_FLAGS, wholeNumber } from './apply';
 
@@ -30,10 +29,7 @@ export async function retryCommand(argv: string[]): Promise<number> {
   if (!policy || extra.length) throw usageError('prism retry takes exactly one policy name');
   const dir = path.resolve(values.dir ?? '.');
   const checked = loadAndValidate(dir);
-  if (hasErrors(checked.diagnostics)) {
-    for (const d of checked.diagnostics.filter((x) => x.severity === 'error')) process.stderr.write(formatDiagnosticText(d) + '\n');
-    return 1;
-  }
+  if (refuseOnErrors(checked.diagnostics, 'retry', 'nothing was retried')) return 1;
   // the ledger as the remote has it now
   const { LedgerWriter } = await import('../../adapters/git/ledger');
   const ledger = values['no-ledger'] ? undefined : await LedgerWriter.open({ repoDir: dir, log: info });

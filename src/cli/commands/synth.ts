@@ -1,12 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatDiagnosticText, hasErrors } from '../../core/diagnostics';
 import { usageError } from '../../core/errors';
 import { DEFAULT_DISCOVERY_FILE, readDiscoveryFile } from '../../load/read-discovery';
 import { buildModel } from '../../model/build-model';
 import { materialisedPairs, parseLedger } from '../../model/rollout';
 import { loadAndValidate } from '../../validate/load-and-validate';
-import { info, parseAccountList, parseFlags } from '../args';
+import { info, parseAccountList, parseFlags, refuseOnErrors } from '../args';
 import { Progress } from '../progress';
 
 export const SYNTH_HELP = `prism synth [--dir DIR] [--out DIR] [--accounts ID,ID] [--discovery FILE] [--quiet]
@@ -42,11 +41,7 @@ export async function synthCommand(argv: string[]): Promise<number> {
 
   // validate first: nothing is written for a repository with errors
   const checked = loadAndValidate(dir);
-  if (hasErrors(checked.diagnostics)) {
-    for (const d of checked.diagnostics.filter((x) => x.severity === 'error')) process.stderr.write(formatDiagnosticText(d) + '\n');
-    process.stderr.write('prism synth: the repository has errors; nothing was written. Run prism validate for details.\n');
-    return 1;
-  }
+  if (refuseOnErrors(checked.diagnostics, 'synth', 'nothing was written')) return 1;
 
   const discoveryFile = values.discovery ? path.resolve(values.discovery) : path.join(dir, DEFAULT_DISCOVERY_FILE);
   if (values.discovery && !fs.existsSync(discoveryFile)) throw usageError(`--discovery ${values.discovery} does not exist`);
