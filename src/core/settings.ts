@@ -46,6 +46,8 @@ export interface Settings {
   readonly managedPolicyBudget: number;
   readonly terraform: { /** @default 'terraform' */ readonly binary: string; /** @default 4 */ readonly concurrency: number };
   readonly extraAwsManagedPolicies: readonly string[];
+  /** Actions newer than the bundled catalog, accepted as existing. */
+  readonly extraIamActions: readonly string[];
 }
 
 /** The trust policy every Prism role gets unless settings or the permission set say otherwise. */
@@ -107,6 +109,7 @@ export function resolveSettings(raw: Raw | undefined): Settings {
     managedPolicyBudget: r.managedPolicyBudget ?? 10,
     terraform: { binary: r.terraform?.binary ?? 'terraform', concurrency: r.terraform?.concurrency ?? 4 },
     extraAwsManagedPolicies: r.extraAwsManagedPolicies ?? [],
+    extraIamActions: r.extraIamActions ?? [],
   };
 }
 

@@ -56,8 +56,15 @@ export class ActionCatalog {
   private readonly lower = new Map<string, Map<string, string>>();
   private readonly cache = new Map<string, ActionCheck>();
 
-  constructor(readonly index: IamActionIndex) {
+  /** `extra`: actions newer than the catalog (settings extraIamActions), accepted as existing. */
+  constructor(readonly index: IamActionIndex, extra: readonly string[] = []) {
     for (const [svc, actions] of Object.entries(index.services)) this.lower.set(svc, new Map(actions.map((a) => [a.toLowerCase(), a])));
+    for (const action of extra) {
+      const [svc, name] = action.split(':');
+      const m = this.lower.get(svc.toLowerCase()) ?? new Map<string, string>();
+      m.set(name.toLowerCase(), name);
+      this.lower.set(svc.toLowerCase(), m);
+    }
   }
 
   /** Checks one `service:Action` string (already shaped correctly) or `*`. */

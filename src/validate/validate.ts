@@ -38,7 +38,7 @@ export function validateRepo(repo: LoadedRepo, options: ValidateOptions = {}): V
   let catalog: ActionCatalog | undefined;
   const intelligence = (r: FileReporter, doc: unknown, base: string) => {
     if (options.intelligence === false) return;
-    catalog ??= new ActionCatalog(iamActionIndex());
+    catalog ??= new ActionCatalog(iamActionIndex(), settings.extraIamActions);
     checkActionsExist(r, doc, base, catalog);
     checkRiskyGrants(r, doc, base, catalog);
   };

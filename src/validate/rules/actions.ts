@@ -23,7 +23,9 @@ export function checkActionsExist(r: FileReporter, doc: unknown, base: string, c
             hint: c.suggestion ? `Did you mean ${show(c.suggestion)}?` : undefined,
           });
         } else if (c.kind === 'unknown-action') {
-          r.error('iam/unknown-action', ap, `action ${show(action)} does not exist; IAM would accept it and grant nothing`, { hint: c.suggestion ? `Did you mean ${show(c.suggestion)}?` : undefined });
+          r.error('iam/unknown-action', ap, `action ${show(action)} does not exist; IAM would accept it and grant nothing`, {
+            hint: c.suggestion ? `Did you mean ${show(c.suggestion)}?` : 'If AWS added it after the bundled action list, add it to extraIamActions in cdktf.json.',
+          });
         } else if (c.kind === 'matches-nothing') {
           r.error('iam/wildcard-matches-nothing', ap, `wildcard ${show(action)} matches no action of ${show(action.split(':')[0])}; it grants nothing`);
         }
