@@ -8,7 +8,7 @@ import { DeploymentModel } from '../model/desired-state';
 import { latestRows, RolloutRow } from '../model/rollout';
 import { stackName } from '../synth/addresses';
 import { info } from './args';
-import { Progress } from './progress';
+import { AccountBoard, Progress } from './progress';
 
 /** Where a run records its rollouts, and how it applies. */
 export interface RunRolloutsOptions {
@@ -80,15 +80,23 @@ export async function runRollouts(o: RunRolloutsOptions): Promise<number> {
     const byAccount = new Map<string, RolloutRow[]>();
     for (const r of pending) byAccount.set(r.account, [...(byAccount.get(r.account) ?? []), r]);
     const progress = new Progress('apply');
-    const runner = { binary: o.terraform, pluginCacheDir: process.env.TF_PLUGIN_CACHE_DIR || path.join(o.dir, '.terraform-plugin-cache') };
+    const board = new AccountBoard('apply');
+    const runner = {
+      binary: o.terraform,
+      pluginCacheDir: process.env.TF_PLUGIN_CACHE_DIR || path.join(o.dir, '.terraform-plugin-cache'),
+      onMessage: (account: string, m: { '@message': string }) => board.update(account, m['@message']),
+    };
     const result = await applyStacks(o.accounts, byAccount, {
       concurrency: o.concurrency,
       failureTolerance: o.failureTolerance,
       now: () => new Date(),
-      applyAccount: (account) => applyStack(runner, account, path.join(outDir, 'stacks', stackName(account))),
+      applyAccount: (account) => {
+        board.update(account, 'terraform init');
+        return applyStack(runner, account, path.join(outDir, 'stacks', stackName(account)));
+      },
       onSettled: (account, rows, done, total) => {
         const failed = rows.filter((r) => r.status === 'FAILED');
-        info(`apply: account ${account}: ${failed.length ? `FAILED (${failed[0].error})` : 'SUCCESS'} (${rows.length} rollout(s))`);
+        board.finish(account, `${failed.length ? `FAILED (${failed[0].error})` : 'SUCCESS'} (${rows.length} rollout(s))`);
         progress.update(done, total, 'accounts');
       },
     });
