@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { readRepoAtRef, resolveRef } from '../adapters/git/read-tree';
 import { Diagnostic } from '../core/diagnostics';
 import { usageError } from '../core/errors';
 import { parseRepo } from '../load/parse-repo';
-import { DEFAULT_DISCOVERY_FILE, readDiscoveryFile } from '../load/read-discovery';
+import { loadDiscoveryResults } from '../load/read-discovery';
 import { readRepoFromDisk } from '../load/read-repo';
 import { buildModel } from '../model/build-model';
 import { DeploymentModel } from '../model/desired-state';
@@ -60,9 +59,7 @@ export async function loadChange(options: { dir: string; base: string; head?: st
   if (!fs.existsSync(dir)) throw usageError(`--dir ${dir} does not exist`);
   const baseCommit = await resolveRef(dir, options.base);
   const [base, head] = await Promise.all([readSide(dir, options.base), readSide(dir, options.head)]);
-  const discoveryFile = options.discoveryFile ?? path.join(dir, DEFAULT_DISCOVERY_FILE);
-  if (options.discoveryFile && !fs.existsSync(discoveryFile)) throw usageError(`--discovery ${options.discoveryFile} does not exist`);
-  const discovery = fs.existsSync(discoveryFile) ? readDiscoveryFile(discoveryFile) : undefined;
+  const discovery = loadDiscoveryResults(dir, options.discoveryFile);
   // the ledger is the head's: it records what was applied, whatever the commit under review
   const materialised = materialisedPairs(head.ledgerRows);
   const library = libraryChanges(base.documents, head.documents);

@@ -19,6 +19,16 @@ export function readDiscoveryFile(file: string): DiscoveryResults {
 /** The default discovery results file, relative to the repository root. */
 export const DEFAULT_DISCOVERY_FILE = path.join('.prism', 'discovery.json');
 
+/**
+ * The discovery results a command should use: `flag` when given (a usage error if that file does
+ * not exist), else `<dir>/.prism/discovery.json` when present, else none.
+ */
+export function loadDiscoveryResults(dir: string, flag?: string): DiscoveryResults | undefined {
+  const file = flag ? path.resolve(flag) : path.join(dir, DEFAULT_DISCOVERY_FILE);
+  if (flag && !fs.existsSync(file)) throw usageError(`--discovery ${flag} does not exist`);
+  return fs.existsSync(file) ? readDiscoveryFile(file) : undefined;
+}
+
 /** Writes discovery results atomically (temporary file, then rename). */
 export function writeDiscoveryFile(file: string, results: DiscoveryResults): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -31,3 +31,17 @@ describe('sharding', () => {
     expect(() => mergePlanSummaries([plans.slice(0, 4), plans.slice(3)])).toThrow(/appears in two shard results/);
   });
 });
+
+describe('prism drift', () => {
+  const { runPrism } = require('../helpers/cli') as typeof import('../helpers/cli');
+  const { writeRepo } = require('../helpers/repo') as typeof import('../helpers/repo');
+  test('reports no drift without inputs, and refuses a --discovery file that does not exist', () => {
+    const dir = writeRepo({});
+    const ok = runPrism(['drift', '--dir', dir]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('No drift');
+    const missing = runPrism(['drift', '--dir', dir, '--discovery', 'nope.json']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--discovery nope.json does not exist');
+  });
+});

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readDiscoveryFile } from '../../load/read-discovery';
+import { loadDiscoveryResults } from '../../load/read-discovery';
 import { findDrift, renderDriftReport } from '../../plan/drift-report';
 import { parseFlags } from '../args';
 import { readPlanFile } from './preview';
@@ -20,8 +20,7 @@ export async function driftCommand(argv: string[]): Promise<number> {
   }
   const dir = path.resolve(values.dir ?? '.');
   const plans = (values.plan?.length ? values.plan : [path.join(dir, '.prism', 'plan.json')].filter((f) => fs.existsSync(f))).flatMap((f) => readPlanFile(path.resolve(f)));
-  const discoveryFile = values.discovery ?? path.join(dir, '.prism', 'discovery.json');
-  const discovery = fs.existsSync(discoveryFile) ? readDiscoveryFile(discoveryFile) : undefined;
+  const discovery = loadDiscoveryResults(dir, values.discovery);
   const { findings, failed } = findDrift(plans, discovery);
   process.stdout.write(renderDriftReport(findings, failed, new Date().toISOString().slice(0, 10)) + '\n');
   return findings.length ? 1 : 0;

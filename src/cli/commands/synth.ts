@@ -1,7 +1,5 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { usageError } from '../../core/errors';
-import { DEFAULT_DISCOVERY_FILE, readDiscoveryFile } from '../../load/read-discovery';
+import { loadDiscoveryResults } from '../../load/read-discovery';
 import { buildModel } from '../../model/build-model';
 import { materialisedPairs, parseLedger } from '../../model/rollout';
 import { loadAndValidate } from '../../validate/load-and-validate';
@@ -43,9 +41,7 @@ export async function synthCommand(argv: string[]): Promise<number> {
   const checked = loadAndValidate(dir);
   if (refuseOnErrors(checked.diagnostics, 'synth', 'nothing was written')) return 1;
 
-  const discoveryFile = values.discovery ? path.resolve(values.discovery) : path.join(dir, DEFAULT_DISCOVERY_FILE);
-  if (values.discovery && !fs.existsSync(discoveryFile)) throw usageError(`--discovery ${values.discovery} does not exist`);
-  const discovery = fs.existsSync(discoveryFile) ? readDiscoveryFile(discoveryFile) : undefined;
+  const discovery = loadDiscoveryResults(dir, values.discovery);
 
   const ledger = parseLedger(checked.ledger);
   for (const p of ledger.problems) info(`prism synth: warning: skipped ledger line ${p}`);
