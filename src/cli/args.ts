@@ -18,6 +18,16 @@ export function oneOf<T extends string>(flag: string, value: string | undefined,
   return value as T;
 }
 
+/** Reads a whole-number flag of at least `min` (and at most `max`, when given). */
+export function wholeNumber(flag: string, value: string | undefined, fallback: number, min = 0, max = Infinity): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw usageError(`--${flag} is ${value}; expected a whole number ${max === Infinity ? `of at least ${min}` : `from ${min} to ${max}`}`);
+  }
+  return n;
+}
+
 /** Splits a comma-separated account list and checks each ID. */
 export function parseAccountList(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;

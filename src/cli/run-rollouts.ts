@@ -41,7 +41,7 @@ function runUrl(): string | undefined {
  */
 export async function runRollouts(o: RunRolloutsOptions): Promise<number> {
   const { synthesizeStacks } = await import('../synth/synthesize');
-  const { applyStack } = await import('../adapters/terraform/terraform');
+  const { applyStack, pluginCacheDir } = await import('../adapters/terraform/terraform');
   const outDir = path.join(o.dir, 'cdktf.out');
   const model = { ...o.model, accounts: new Map([...o.model.accounts].filter(([a]) => o.accounts.includes(a))) };
   await synthesizeStacks(model, { outDir, repoRoot: o.dir });
@@ -83,7 +83,7 @@ export async function runRollouts(o: RunRolloutsOptions): Promise<number> {
     const board = new AccountBoard('apply');
     const runner = {
       binary: o.terraform,
-      pluginCacheDir: process.env.TF_PLUGIN_CACHE_DIR || path.join(o.dir, '.terraform-plugin-cache'),
+      pluginCacheDir: pluginCacheDir(o.dir),
       onMessage: (account: string, m: { '@message': string }) => board.update(account, m['@message']),
     };
     const result = await applyStacks(o.accounts, byAccount, {

@@ -15,6 +15,16 @@ export interface TerraformRunner {
   readonly onMessage?: (account: string, message: UiMessage) => void;
 }
 
+/** The binary to run: the --terraform flag, else PRISM_TERRAFORM, else settings (empty values count as unset). */
+export function terraformBinary(flag: string | undefined, configured: string): string {
+  return flag || process.env.PRISM_TERRAFORM || configured;
+}
+
+/** The provider plugin cache all stacks share: TF_PLUGIN_CACHE_DIR, else <dir>/.terraform-plugin-cache. */
+export function pluginCacheDir(dir: string): string {
+  return process.env.TF_PLUGIN_CACHE_DIR || path.join(dir, '.terraform-plugin-cache');
+}
+
 /** The result of one Terraform invocation. */
 export interface RunResult {
   readonly code: number | null;

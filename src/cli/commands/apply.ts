@@ -3,9 +3,10 @@ import * as path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { usageError } from '../../core/errors';
 import { planRollouts } from '../../apply/rollout-events';
-import { info, parseAccountList, parseFlags, refuseOnErrors } from '../args';
+import { info, parseAccountList, parseFlags, refuseOnErrors, wholeNumber } from '../args';
 import { printMatrix } from './plan';
 import { loadChange } from '../change-context';
+import { terraformBinary } from '../../adapters/terraform/terraform';
 import { runRollouts } from '../run-rollouts';
 
 export const APPLY_HELP = `prism apply --base REF [--concurrency N] [--failure-tolerance N] [--plans DIR] [--pr N]
@@ -40,14 +41,6 @@ export const RUN_FLAGS = {
   pr: { type: 'string' },
 } as const;
 
-/** Reads a non-negative whole number flag. */
-export function wholeNumber(flag: string, value: string | undefined, fallback: number, min = 0): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw usageError(`--${flag} is ${value}; expected a whole number of at least ${min}`);
-  return n;
-}
-
 /** `prism apply`. */
 export async function applyCommand(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, { ...RUN_FLAGS, base: { type: 'string' }, plans: { type: 'string' }, accounts: { type: 'string' }, shards: { type: 'string' } });
@@ -78,7 +71,7 @@ export async function applyCommand(argv: string[]): Promise<number> {
     drafts: drafts.filter((d) => accounts.includes(d.account)),
     commit: (await simpleGit(dir).revparse(['HEAD'])).trim(),
     pullRequest: values.pr ? wholeNumber('pr', values.pr, 0, 1) : undefined,
-    terraform: values.terraform || process.env.PRISM_TERRAFORM || settings.terraform.binary,
+    terraform: terraformBinary(values.terraform, settings.terraform.binary),
     concurrency: wholeNumber('concurrency', values.concurrency, settings.terraform.concurrency, 1),
     failureTolerance: wholeNumber('failure-tolerance', values['failure-tolerance'], 0),
     plansDir: values.plans && path.resolve(values.plans),

@@ -10,7 +10,7 @@ import { materialisedPairs, parseLedger } from '../../model/rollout';
 import { RepoDocuments } from '../../model/types';
 import { loadAndValidate } from '../../validate/load-and-validate';
 import type { DiscoverTarget } from '../../adapters/aws/discover';
-import { info, oneOf, parseAccountList, parseFlags } from '../args';
+import { info, oneOf, parseAccountList, parseFlags, wholeNumber } from '../args';
 import { loadChange } from '../change-context';
 import { Progress } from '../progress';
 
@@ -84,8 +84,7 @@ export async function discoverCommand(argv: string[]): Promise<number> {
   const out = path.resolve(values.out ?? path.join(dir, DEFAULT_DISCOVERY_FILE));
   const only = parseAccountList(values.accounts);
   const role = oneOf('role', values.role, ['plan', 'deploy'] as const, 'plan');
-  const concurrency = values.concurrency === undefined ? 8 : Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw usageError(`--concurrency is ${values.concurrency}; expected a whole number from 1 to 64`);
+  const concurrency = wholeNumber('concurrency', values.concurrency, 8, 1, 64);
 
   const { targets: all, expected, errors, settings } = await planTargets(dir, values);
   if (errors.length) {

@@ -4,7 +4,7 @@ import { usageError } from '../../core/errors';
 import { roleArnFor } from '../../core/settings';
 import { MAX_MATRIX_JOBS, shardAccounts } from '../../plan/shards';
 import { stackName } from '../../synth/addresses';
-import { info, parseAccountList, parseFlags, refuseOnErrors } from '../args';
+import { info, parseAccountList, parseFlags, refuseOnErrors, wholeNumber } from '../args';
 import { loadChange } from '../change-context';
 import { Progress } from '../progress';
 
@@ -60,8 +60,7 @@ export async function planCommand(argv: string[]): Promise<number> {
   const ctx = await loadChange({ dir, base: values.base ?? 'HEAD', all: values.all });
   if (refuseOnErrors(ctx.head.diagnostics, 'plan', 'nothing was planned')) return 1;
   const settings = ctx.head.documents.settings;
-  const concurrency = values.concurrency ? Number(values.concurrency) : settings.terraform.concurrency;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw usageError(`--concurrency is ${values.concurrency}; expected a whole number of at least 1`);
+  const concurrency = wholeNumber('concurrency', values.concurrency, settings.terraform.concurrency, 1);
   const only = parseAccountList(values.accounts);
   const accounts = [...ctx.headModel.accounts.keys()].filter((a) => !only || only.includes(a));
   if (values.shards !== undefined) return printMatrix(accounts, values.shards);
@@ -72,12 +71,9 @@ export async function planCommand(argv: string[]): Promise<number> {
   const model = { ...ctx.headModel, accounts: new Map([...ctx.headModel.accounts].filter(([a]) => accounts.includes(a))) };
   await synthesizeStacks(model, { outDir, repoRoot: dir });
 
-  const { planStack } = await import('../../adapters/terraform/terraform');
+  const { planStack, pluginCacheDir, terraformBinary } = await import('../../adapters/terraform/terraform');
   const { mapPool } = await import('../../adapters/pool');
-  const runner = {
-    binary: values.terraform || process.env.PRISM_TERRAFORM || settings.terraform.binary,
-    pluginCacheDir: process.env.TF_PLUGIN_CACHE_DIR || path.join(dir, '.terraform-plugin-cache'),
-  };
+  const runner = { binary: terraformBinary(values.terraform, settings.terraform.binary), pluginCacheDir: pluginCacheDir(dir) };
   const progress = new Progress('plan');
   let done = 0;
   const summaries = await mapPool(accounts, concurrency, async (account) => {

@@ -5,9 +5,10 @@ import { latestPerAccount } from '../../apply/rollout-table';
 import { buildModel } from '../../model/build-model';
 import { materialisedPairs, parseLedger } from '../../model/rollout';
 import { loadAndValidate } from '../../validate/load-and-validate';
-import { info, parseFlags, refuseOnErrors } from '../args';
+import { info, parseFlags, refuseOnErrors, wholeNumber } from '../args';
+import { terraformBinary } from '../../adapters/terraform/terraform';
 import { runRollouts } from '../run-rollouts';
-import { RUN_FLAGS, wholeNumber } from './apply';
+import { RUN_FLAGS } from './apply';
 
 export const RETRY_HELP = `prism retry <policy> [--concurrency N] [--failure-tolerance N] [--terraform BIN] [--no-ledger] [--dir DIR]
 
@@ -50,7 +51,7 @@ export async function retryCommand(argv: string[]): Promise<number> {
     drafts: failed.map((r) => ({ policy, account: r.account, event: r.event, permissionSets: r.permissionSets ?? [], adoptedAt: r.adoptedAt, retryOf: r.id })),
     commit: (await simpleGit(dir).revparse(['HEAD'])).trim(),
     pullRequest: values.pr ? wholeNumber('pr', values.pr, 0, 1) : undefined,
-    terraform: values.terraform || process.env.PRISM_TERRAFORM || settings.terraform.binary,
+    terraform: terraformBinary(values.terraform, settings.terraform.binary),
     concurrency: wholeNumber('concurrency', values.concurrency, settings.terraform.concurrency, 1),
     failureTolerance: wholeNumber('failure-tolerance', values['failure-tolerance'], failed.length),
     ledger: !values['no-ledger'],
