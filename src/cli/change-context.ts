@@ -40,10 +40,10 @@ export interface ChangeContext {
   readonly totalAccounts: number;
 }
 
-function allAccounts(base: RepoDocuments, head: RepoDocuments, materialised: ReadonlyMap<string, MaterialisedPair>): Set<string> {
+/** Every account an assignment names, at base or at head. */
+function assignedAccounts(base: RepoDocuments, head: RepoDocuments): Set<string> {
   const out = new Set<string>();
   for (const docs of [base, head]) for (const a of docs.assignments) for (const id of a.accounts) out.add(id);
-  for (const p of materialised.values()) out.add(p.account);
   return out;
 }
 
@@ -63,11 +63,11 @@ export async function loadChange(options: { dir: string; base: string; head?: st
   // the ledger is the head's: it records what was applied, whatever the commit under review
   const materialised = materialisedPairs(head.ledgerRows);
   const library = libraryChanges(base.documents, head.documents);
-  const affected = options.all ? allAccounts(base.documents, head.documents, materialised) : affectedAccounts(base.documents, head.documents, library, materialised);
+  const assigned = assignedAccounts(base.documents, head.documents);
+  // --all: every assigned account, and every account where the ledger says something is materialised
+  const affected = options.all ? new Set([...assigned, ...[...materialised.values()].map((p) => p.account)]) : affectedAccounts(base.documents, head.documents, library, materialised);
   const baseModel = buildModel(base.documents, { materialised, accounts: affected });
   const headModel = buildModel(head.documents, { materialised, base: base.documents, discovery, accounts: affected });
-  const everyone = new Set<string>();
-  for (const docs of [base.documents, head.documents]) for (const a of docs.assignments) for (const id of a.accounts) everyone.add(id);
   return {
     dir,
     base,
@@ -80,6 +80,6 @@ export async function loadChange(options: { dir: string; base: string; head?: st
     baseModel,
     headModel,
     changes: diffModels(baseModel, headModel),
-    totalAccounts: everyone.size,
+    totalAccounts: assigned.size,
   };
 }
