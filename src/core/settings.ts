@@ -44,7 +44,23 @@ export interface Settings {
   };
   /** @default 10 */
   readonly managedPolicyBudget: number;
-  readonly terraform: { /** @default 'terraform' */ readonly binary: string; /** @default 4 */ readonly concurrency: number };
+  readonly terraform: {
+    /** @default 'terraform' */
+    readonly binary: string;
+    /** @default 4 */
+    readonly concurrency: number;
+    /**
+     * The AWS provider version constraint written into every stack (`required_providers`), for an
+     * organisation whose registry or mirror holds another version. @default the version the
+     * @cdktf/provider-aws bindings were generated for
+     */
+    readonly providerVersion?: string;
+    /**
+     * Share one provider plugin cache between stacks (TF_PLUGIN_CACHE_DIR, else
+     * .terraform-plugin-cache). Turn it off with a filesystem mirror: init links to the mirror. @default true
+     */
+    readonly pluginCache: boolean;
+  };
   readonly extraAwsManagedPolicies: readonly string[];
   /** Actions newer than the bundled catalog, accepted as existing. */
   readonly extraIamActions: readonly string[];
@@ -107,7 +123,12 @@ export function resolveSettings(raw: Raw | undefined): Settings {
       trustPolicy: r.roles?.trustPolicy ?? DEFAULT_TRUST_POLICY,
     },
     managedPolicyBudget: r.managedPolicyBudget ?? 10,
-    terraform: { binary: r.terraform?.binary ?? 'terraform', concurrency: r.terraform?.concurrency ?? 4 },
+    terraform: {
+      binary: r.terraform?.binary ?? 'terraform',
+      concurrency: r.terraform?.concurrency ?? 4,
+      pluginCache: r.terraform?.pluginCache ?? true,
+      ...(r.terraform?.providerVersion ? { providerVersion: r.terraform.providerVersion } : {}),
+    },
     extraAwsManagedPolicies: r.extraAwsManagedPolicies ?? [],
     extraIamActions: r.extraIamActions ?? [],
   };

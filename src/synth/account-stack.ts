@@ -11,6 +11,7 @@ import { internalError } from '../core/errors';
 import { roleArnFor, Settings } from '../core/settings';
 import { AccountDesiredState } from '../model/desired-state';
 import { awsAttachmentId, cmpAttachmentId, inlinePolicyId, policyId, roleId } from './addresses';
+import { terraformLiteral as lit, terraformLiteralMap as litMap } from './terraform-text';
 
 /** The fixed description of every Prism policy. IAM descriptions are immutable: changing one would replace the policy. */
 export const POLICY_DESCRIPTION = 'Managed by Prism';
@@ -64,40 +65,43 @@ export class AccountStack extends TerraformStack {
       new LocalBackend(this, { path: options.localStatePath });
     }
 
-    // provider: plan passes the read-only plan role through this variable; apply uses the default
+    // provider: plan passes the read-only plan role through this variable; apply uses the default.
+    // A variable default is a literal, not a template, so it is the one string not encoded.
     const roleArn = new TerraformVariable(this, 'assume_role_arn', {
       type: 'string',
       default: roleArnFor(settings.deployRole, account),
       description: 'Role Terraform assumes in this account (default: the deploy role; prism plan passes the plan role).',
     });
     new AwsProvider(this, 'aws', {
-      region: settings.region,
+      region: lit(settings.region),
       allowedAccountIds: [account],
       assumeRole: [
         {
           roleArn: roleArn.stringValue,
-          sessionName: settings.deployRole.sessionName,
-          ...(settings.deployRole.externalId ? { externalId: settings.deployRole.externalId } : {}),
+          sessionName: lit(settings.deployRole.sessionName),
+          ...(settings.deployRole.externalId ? { externalId: lit(settings.deployRole.externalId) } : {}),
         },
       ],
     });
+    // the provider version constraint: the bindings' own unless settings pin what a registry or mirror holds
+    if (settings.terraform.providerVersion) this.addOverride('terraform.required_providers.aws.version', settings.terraform.providerVersion);
 
     // policies
     const policies = new Map<string, IamPolicy>();
     for (const p of state.policies) {
       const policy = new IamPolicy(this, policyId(p.name), {
-        name: `Prism-${p.name}`,
+        name: lit(`Prism-${p.name}`),
         path: '/',
         description: POLICY_DESCRIPTION,
-        policy: p.document,
-        tags: {
+        policy: lit(p.document),
+        tags: litMap({
           'Prism:Managed': 'true',
           'Prism:CustomerPolicyID': p.policyId,
           ...(p.adoptedAt ? { 'Prism:Adopted': 'true', 'Prism:AdoptedAt': p.adoptedAt } : {}),
-        },
+        }),
       });
       policy.overrideLogicalId(policyId(p.name));
-      if (p.importFrom) policy.importFrom(p.importFrom);
+      if (p.importFrom) policy.importFrom(lit(p.importFrom));
       policies.set(p.name, policy);
     }
 
@@ -109,18 +113,18 @@ export class AccountStack extends TerraformStack {
         throw internalError(`role ${r.roleName} in ${account} would get ${attached} managed policies; the budget is ${settings.managedPolicyBudget}`);
       }
       const role = new IamRole(this, roleId(r.permissionSet), {
-        name: r.roleName,
-        path: settings.roles.path,
-        ...(r.description ? { description: r.description } : {}),
-        assumeRolePolicy: r.trustPolicy,
+        name: lit(r.roleName),
+        path: lit(settings.roles.path),
+        ...(r.description ? { description: lit(r.description) } : {}),
+        assumeRolePolicy: lit(r.trustPolicy),
         maxSessionDuration: r.maxSessionDuration,
-        ...(r.permissionsBoundaryArn ? { permissionsBoundary: r.permissionsBoundaryArn } : {}),
-        tags: { ...r.tags, 'Prism:Managed': 'true', 'Prism:PermissionSet': r.permissionSet },
+        ...(r.permissionsBoundaryArn ? { permissionsBoundary: lit(r.permissionsBoundaryArn) } : {}),
+        tags: litMap({ ...r.tags, 'Prism:Managed': 'true', 'Prism:PermissionSet': r.permissionSet }),
       });
       role.overrideLogicalId(roleId(r.permissionSet));
       for (const aws of r.awsManagedPolicyArns) {
         const id = awsAttachmentId(r.permissionSet, aws.name);
-        new IamRolePolicyAttachment(this, id, { role: role.name, policyArn: aws.arn }).overrideLogicalId(id);
+        new IamRolePolicyAttachment(this, id, { role: role.name, policyArn: lit(aws.arn) }).overrideLogicalId(id);
       }
       for (const cmp of r.customerManagedPolicies) {
         const id = cmpAttachmentId(r.permissionSet, cmp);
@@ -128,7 +132,7 @@ export class AccountStack extends TerraformStack {
       }
       if (r.inlinePolicy) {
         const id = inlinePolicyId(r.permissionSet);
-        new IamRolePolicy(this, id, { name: 'PrismInline', role: role.id, policy: r.inlinePolicy }).overrideLogicalId(id);
+        new IamRolePolicy(this, id, { name: 'PrismInline', role: role.id, policy: lit(r.inlinePolicy) }).overrideLogicalId(id);
       }
     }
   }

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Settings } from '../core/settings';
 import { BootstrapDocuments, HUB_DEPLOY_ROLE, HUB_PLAN_ROLE, OIDC_HOST } from '../model/bootstrap';
+import { terraformLiteral as lit } from './terraform-text';
 
 /** How the bootstrap reaches each account: an admin role there (for example OrganizationAccountAccessRole). */
 export interface BootstrapStackOptions {
@@ -22,14 +23,15 @@ export class BootstrapStack extends TerraformStack {
     super(scope, id);
     new LocalBackend(this, { path: o.statePath });
     new AwsProvider(this, 'aws', {
-      region: settings.region,
+      region: lit(settings.region),
       allowedAccountIds: [o.account],
-      assumeRole: [{ roleArn: `arn:aws:iam::${o.account}:role/${o.adminRole}`, sessionName: 'prism-bootstrap' }],
+      assumeRole: [{ roleArn: lit(`arn:aws:iam::${o.account}:role/${o.adminRole}`), sessionName: 'prism-bootstrap' }],
     });
+    if (settings.terraform.providerVersion) this.addOverride('terraform.required_providers.aws.version', settings.terraform.providerVersion);
     const role = (id: string, name: string, trust: object, policy: object, description: string) => {
-      const r = new IamRole(this, id, { name, path: '/', description, assumeRolePolicy: JSON.stringify(trust), maxSessionDuration: 3600, tags: { 'Prism:Bootstrap': 'true' } });
+      const r = new IamRole(this, id, { name: lit(name), path: '/', description: lit(description), assumeRolePolicy: lit(JSON.stringify(trust)), maxSessionDuration: 3600, tags: { 'Prism:Bootstrap': 'true' } });
       r.overrideLogicalId(id);
-      new IamRolePolicy(this, `${id}_policy`, { name: 'Prism', role: r.id, policy: JSON.stringify(policy) }).overrideLogicalId(`${id}_policy`);
+      new IamRolePolicy(this, `${id}_policy`, { name: 'Prism', role: r.id, policy: lit(JSON.stringify(policy)) }).overrideLogicalId(`${id}_policy`);
     };
     role('deploy', docs.deployRoleName, docs.deployTrust, docs.deployPolicy, 'Prism deploy role: manages Prism-* policies and Prism roles only');
     role('plan', docs.planRoleName, docs.planTrust, docs.planPolicy, 'Prism plan role: read-only');
