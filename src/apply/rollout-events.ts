@@ -1,7 +1,7 @@
 import { DeploymentModel } from '../model/desired-state';
 import { RolloutEvent, RolloutRow } from '../model/rollout';
 import { AccountChange, ChangeKind, LibraryChanges } from '../plan/change-set';
-import { diagnosticsFromUi, policyOfAddress, UiMessage } from '../plan/plan-summary';
+import { applyReport, policyOfAddress, TerraformDiagnostic, UiMessage } from '../plan/plan-summary';
 
 const EVENT_OF: Record<ChangeKind, RolloutEvent> = { create: 'CREATE', adopt: 'ADOPT', edit: 'EDIT', attach: 'ATTACH', detach: 'DETACH', delete: 'DELETE' };
 /** When one pair has several changes, the rollout records the most consequential. */
@@ -76,29 +76,30 @@ export interface AccountApplyOutcome {
 }
 
 /**
- * Turns an account's apply outcome into final rows. A diagnostic that names a resource of one policy
- * (its aws_iam_policy, or an attachment of it) fails that policy's row with Terraform's message, e.g.
- * AWS's DeleteConflict. Without an address, an error fails every row of the account. A clean apply
- * makes every row SUCCESS.
+ * Turns an account's apply outcome into final rows, from what Terraform's stream says of each
+ * resource. A policy's row FAILS when one of its resources (the policy, or an attachment of it)
+ * errored, with the error that names it (e.g. AWS's DeleteConflict). It succeeds when every change
+ * planned for its resources completed, so one policy's failure never fails another's that applied.
+ * When that cannot be known (the plan failed, or terraform was killed first), the row fails with the
+ * account's error. A clean apply makes every row SUCCESS.
  */
 export function settleRows(pending: readonly RolloutRow[], outcome: AccountApplyOutcome, endedAt: string): RolloutRow[] {
   if (outcome.setupError) return pending.map((r) => ({ ...r, status: 'FAILED', error: outcome.setupError, endedAt }));
-  const errors = diagnosticsFromUi(outcome.messages).filter((d) => d.severity === 'error');
-  const byPolicy = new Map<string, string>();
-  const general: string[] = [];
-  for (const d of errors) {
-    const text = d.detail ? `${d.summary}: ${d.detail}` : d.summary;
-    const policy = d.address ? policyOfResource(d.address) : undefined;
-    if (policy) byPolicy.set(policy, byPolicy.has(policy) ? `${byPolicy.get(policy)}; ${text}` : text);
-    else general.push(text);
-  }
-  const killed = outcome.exitCode === null;
+  if (outcome.exitCode === 0) return pending.map((r) => ({ ...r, status: 'SUCCESS', endedAt }));
+  const report = applyReport(outcome.messages);
+  const text = (d: TerraformDiagnostic) => (d.detail ? `${d.summary}: ${d.detail}` : d.summary);
+  const mentions = (d: TerraformDiagnostic, policy: string) => new RegExp(`Prism-${policy.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w+=,.@-])`).test(`${d.summary} ${d.detail ?? ''}`);
+  // an error about some Prism policy (by address, or naming its ARN) is that policy's, not the account's
+  const general = report.errors.filter((d) => !(d.address && policyOfResource(d.address)) && !/:policy\/Prism-/.test(`${d.summary} ${d.detail ?? ''}`));
+  const accountError = outcome.exitCode === null ? 'interrupted: terraform was killed' : general.length ? general.map(text).join('; ') : `terraform apply failed (exit code ${outcome.exitCode})`;
   return pending.map((r) => {
-    const own = byPolicy.get(r.policy);
-    if (own) return { ...r, status: 'FAILED', error: own, endedAt };
-    if (outcome.exitCode === 0) return { ...r, status: 'SUCCESS', endedAt };
-    const why = killed ? 'interrupted: terraform was killed' : general[0] ?? `terraform apply failed (exit code ${outcome.exitCode})`;
-    return { ...r, status: 'FAILED', error: why, endedAt };
+    const own = (address: string) => policyOfResource(address) === r.policy;
+    if ([...report.errored].some(own)) {
+      const why = report.errors.filter((d) => (d.address ? own(d.address) : mentions(d, r.policy)));
+      return { ...r, status: 'FAILED', error: why.length ? why.map(text).join('; ') : accountError, endedAt };
+    }
+    const finished = report.planned && [...report.changes].filter(own).every((a) => report.completed.has(a));
+    return finished ? { ...r, status: 'SUCCESS', endedAt } : { ...r, status: 'FAILED', error: accountError, endedAt };
   });
 }
 

@@ -83,7 +83,7 @@ export async function runRollouts(o: RunRolloutsOptions): Promise<number> {
     const board = new AccountBoard('apply');
     const runner = {
       binary: o.terraform,
-      pluginCacheDir: pluginCacheDir(o.dir),
+      pluginCacheDir: pluginCacheDir(o.dir, o.model.settings.terraform.pluginCache),
       onMessage: (account: string, m: { '@message': string }) => board.update(account, m['@message']),
     };
     const result = await applyStacks(o.accounts, byAccount, {

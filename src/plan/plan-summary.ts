@@ -31,8 +31,12 @@ export interface PlanSummary {
   readonly account: string;
   readonly status: 'planned' | 'failed';
   readonly changes: readonly ResourceChangeSummary[];
-  /** Objects changed outside Terraform since the last apply (resource_drift). */
-  readonly drift: readonly { readonly address: string; readonly actions: readonly string[] }[];
+  /**
+   * Objects changed outside Terraform since the last apply (resource_drift), with the configured
+   * attributes that changed. A change only to attributes the stack does not set (a role's
+   * managed_policy_arns, which Prism's attachment resources change) is not drift.
+   */
+  readonly drift: readonly { readonly address: string; readonly actions: readonly string[]; readonly attributes?: readonly string[] }[];
   readonly diagnostics: readonly TerraformDiagnostic[];
 }
 
@@ -41,7 +45,32 @@ interface ShowJsonChange {
   type: string;
   name: string;
   action_reason?: string;
-  change: { actions: string[]; importing?: { id?: string } };
+  change: { actions: string[]; importing?: { id?: string }; before?: Record<string, unknown> | null; after?: Record<string, unknown> | null };
+}
+
+interface ShowJsonConfiguration {
+  root_module?: { resources?: { address: string; expressions?: Record<string, unknown> }[] };
+}
+
+/**
+ * The drift that matters: resources deleted outside Terraform, and resources whose configured
+ * attributes changed. Without a `configuration` section, every changed attribute counts.
+ */
+function relevantDrift(drift: readonly ShowJsonChange[], configuration: ShowJsonConfiguration | undefined): PlanSummary['drift'] {
+  const configured = new Map((configuration?.root_module?.resources ?? []).map((r) => [r.address, new Set(Object.keys(r.expressions ?? {}))]));
+  const out: { address: string; actions: string[]; attributes?: string[] }[] = [];
+  for (const d of drift) {
+    const { before, after, actions } = d.change;
+    if (actions.includes('delete') || !before || !after) {
+      out.push({ address: d.address, actions });
+      continue;
+    }
+    const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort();
+    const own = configured.get(d.address);
+    const attributes = own ? changed.filter((k) => own.has(k)) : changed;
+    if (attributes.length) out.push({ address: d.address, actions, attributes });
+  }
+  return out;
 }
 
 /** Summarises `terraform show -json` output. Accepts the text or the parsed object. */
@@ -49,6 +78,7 @@ export function summarizePlan(account: string, showJson: string | object, diagno
   const plan = (typeof showJson === 'string' ? JSON.parse(showJson) : showJson) as {
     resource_changes?: ShowJsonChange[];
     resource_drift?: ShowJsonChange[];
+    configuration?: ShowJsonConfiguration;
     errored?: boolean;
   };
   const changes = (plan.resource_changes ?? []).map((rc) => ({
@@ -60,7 +90,7 @@ export function summarizePlan(account: string, showJson: string | object, diagno
     replace: rc.change.actions.includes('delete') && rc.change.actions.includes('create'),
     ...(rc.action_reason ? { actionReason: rc.action_reason } : {}),
   }));
-  const drift = (plan.resource_drift ?? []).map((d) => ({ address: d.address, actions: d.change.actions }));
+  const drift = relevantDrift(plan.resource_drift ?? [], plan.configuration);
   const failed = plan.errored === true || diagnostics.some((d) => d.severity === 'error');
   return { account, status: failed ? 'failed' : 'planned', changes, drift, diagnostics: [...diagnostics] };
 }
@@ -106,6 +136,40 @@ export function diagnosticsFromUi(messages: readonly UiMessage[]): TerraformDiag
       ...(m.diagnostic!.detail ? { detail: m.diagnostic!.detail } : {}),
       ...(m.diagnostic!.address ? { address: m.diagnostic!.address } : {}),
     }));
+}
+
+/** What an apply's `-json` stream says happened to each resource. */
+export interface ApplyReport {
+  /** Whether Terraform got as far as a plan (a plan change_summary or any planned_change). */
+  readonly planned: boolean;
+  /** Resources with a planned change (planned_change). */
+  readonly changes: ReadonlySet<string>;
+  /** Resources whose change completed (apply_complete). */
+  readonly completed: ReadonlySet<string>;
+  /** Resources whose change failed (apply_errored, or a diagnostic with an address). */
+  readonly errored: ReadonlySet<string>;
+  /** Error diagnostics. Terraform (1.11) gives an apply error no address: the errored hook names the resource. */
+  readonly errors: readonly TerraformDiagnostic[];
+}
+
+/** Reads an apply's streamed UI into per-resource outcomes. */
+export function applyReport(messages: readonly UiMessage[]): ApplyReport {
+  const changes = new Set<string>();
+  const completed = new Set<string>();
+  const errored = new Set<string>();
+  let planned = false;
+  for (const m of messages) {
+    const hookAddr = m.hook?.resource?.addr;
+    if (m.type === 'planned_change' && m.change?.resource?.addr) {
+      planned = true;
+      changes.add(m.change.resource.addr);
+    } else if (m.type === 'change_summary' && m.changes?.operation === 'plan') planned = true;
+    else if (m.type === 'apply_complete' && hookAddr) completed.add(hookAddr);
+    else if (m.type === 'apply_errored' && hookAddr) errored.add(hookAddr);
+  }
+  const errors = diagnosticsFromUi(messages).filter((d) => d.severity === 'error');
+  for (const d of errors) if (d.address) errored.add(d.address);
+  return { planned, changes, completed, errored, errors };
 }
 
 /** Decodes a logical ID key back to the name (inverse of synth's encodeKey). */

@@ -70,19 +70,29 @@ describe('rollout events: planning and settling rows', () => {
     expect(rows[0].endedAt).toBe('end');
   });
 
-  test("a diagnostic naming one policy's resource fails that row only, with Terraform's message", () => {
-    const deleteConflict = JSON.stringify({
-      '@level': 'error',
-      '@message': 'Error: deleting IAM Policy',
-      '@module': 'terraform.ui',
-      '@timestamp': '2026-11-23T10:00:01Z',
-      diagnostic: { severity: 'error', summary: 'deleting IAM Policy (arn:aws:iam::111111111111:policy/Prism-A): DeleteConflict: Cannot delete a policy attached to entities.', detail: '', address: 'aws_iam_policy.cmp_A' },
-      type: 'diagnostic',
-    });
-    const rows = settleRows([row('A'), row('B')], { exitCode: 1, messages: parseUiStream(deleteConflict) }, 'end');
-    expect(rows[0]).toMatchObject({ status: 'FAILED', error: expect.stringContaining('DeleteConflict') });
-    // B has no error of its own, but the apply failed: it is not known to have finished
-    expect(rows[1]).toMatchObject({ status: 'FAILED', error: 'terraform apply failed (exit code 1)' });
+  test("a refused delete fails that policy's row only, with AWS's message; an edit applied beside it succeeds (real terraform 1.11 stream)", () => {
+    const messages = parseUiStream(tfFixture('prism/apply-delete-conflict-beside-edit.jsonl'));
+    // the real diagnostic names no address: the apply_errored hook says which resource failed
+    expect(messages.filter((m) => m.type === 'diagnostic').map((m) => m.diagnostic!.address)).toEqual([undefined]);
+    const rows = settleRows([row('A'), { ...row('B'), event: 'EDIT' }, { ...row('C'), event: 'ATTACH' }], { exitCode: 1, messages }, 'end');
+    expect(rows[0]).toMatchObject({ status: 'FAILED', error: expect.stringContaining('DeleteConflict: Cannot delete a policy attached to entities.') });
+    expect(rows[0].error).toContain('policy/Prism-A)');
+    expect(rows[1]).toMatchObject({ status: 'SUCCESS', endedAt: 'end' });
+    // C had nothing to change: its rollout is confirmed
+    expect(rows[2]).toMatchObject({ status: 'SUCCESS' });
+  });
+
+  test("a policy whose planned change did not complete fails with the account's error", () => {
+    const messages = parseUiStream(tfFixture('prism/apply-delete-conflict-beside-edit.jsonl')).filter((m) => !(m.type === 'apply_complete' && m.hook?.resource?.addr === 'aws_iam_policy.cmp_B'));
+    const [b] = settleRows([{ ...row('B'), event: 'EDIT' }], { exitCode: 1, messages }, 'end');
+    // the only error names Prism-A, so B's row gets the generic failure, not A's message
+    expect(b).toMatchObject({ status: 'FAILED', error: 'terraform apply failed (exit code 1)' });
+  });
+
+  test('a plan that failed (the real failed-plan sample) fails every row with its error', () => {
+    const rows = settleRows([row('A'), row('B')], { exitCode: 1, messages: parseUiStream(tfFixture('ui-json/tf-cloud-apply-json-with-error.plan.jsonl')) }, 'end');
+    expect(rows.map((r) => r.status)).toEqual(['FAILED', 'FAILED']);
+    expect(rows[0].error).toContain('Unsupported block type');
   });
 
   test('an error without an address (the real provisioner-error sample) fails every row with it', () => {

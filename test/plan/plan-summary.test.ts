@@ -24,7 +24,18 @@ describe('plan parsing: the real terraform show -json samples', () => {
 
   test('resource_drift is reported', () => {
     const s = summarizePlan('111111111111', tfFixture('plan-json/tf-show-json-drift.json'));
-    expect(s.drift).toEqual([{ address: 'test_instance.should_refresh', actions: ['update'] }]);
+    expect(s.drift).toEqual([{ address: 'test_instance.should_refresh', actions: ['update'], attributes: ['ami'] }]);
+  });
+
+  test('drift only in attributes the stack does not set is not drift (real Prism stack, terraform 1.11)', () => {
+    const plan = JSON.parse(tfFixture('prism/refresh-only-role-attachments.json'));
+    // Terraform reports the role: its computed managed_policy_arns lost the deleted policy
+    expect(plan.resource_drift.map((d: { address: string }) => d.address)).toEqual(['aws_iam_role.role_Dev']);
+    expect(summarizePlan('222222222222', plan).drift).toEqual([]);
+    // the same role with its configured description edited outside Terraform is drift
+    const edited = structuredClone(plan);
+    edited.resource_drift[0].change.after.description = 'edited in the console';
+    expect(summarizePlan('222222222222', edited).drift).toEqual([{ address: 'aws_iam_role.role_Dev', actions: ['update'], attributes: ['description'] }]);
   });
 
   test('an errored plan is failed', () => {

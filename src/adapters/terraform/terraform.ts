@@ -1,14 +1,19 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { externalError } from '../../core/errors';
 import { diagnosticsFromUi, failedPlan, parseUiStream, PlanSummary, summarizePlan, TerraformDiagnostic, UiMessage } from '../../plan/plan-summary';
 
 /** How to run Terraform (or OpenTofu) for one stack. */
 export interface TerraformRunner {
   /** terraform, tofu, or a path. */
   readonly binary: string;
-  /** Shared provider plugin cache (TF_PLUGIN_CACHE_DIR), so stacks download the AWS provider once. */
-  readonly pluginCacheDir: string;
+  /**
+   * Shared provider plugin cache (TF_PLUGIN_CACHE_DIR), so stacks download the AWS provider once.
+   * Undefined: no cache (right with a filesystem mirror, which init links to rather than copies).
+   */
+  readonly pluginCacheDir?: string;
   /** Extra environment (never logged). */
   readonly env?: NodeJS.ProcessEnv;
   /** Each streamed `-json` UI message, as it arrives. */
@@ -20,9 +25,13 @@ export function terraformBinary(flag: string | undefined, configured: string): s
   return flag || process.env.PRISM_TERRAFORM || configured;
 }
 
-/** The provider plugin cache all stacks share: TF_PLUGIN_CACHE_DIR, else <dir>/.terraform-plugin-cache. */
-export function pluginCacheDir(dir: string): string {
-  return process.env.TF_PLUGIN_CACHE_DIR || path.join(dir, '.terraform-plugin-cache');
+/**
+ * The provider plugin cache all stacks share: TF_PLUGIN_CACHE_DIR, else <dir>/.terraform-plugin-cache,
+ * or none when settings turn the cache off (`terraform.pluginCache: false`).
+ */
+export function pluginCacheDir(dir: string, enabled = true): string | undefined {
+  if (process.env.TF_PLUGIN_CACHE_DIR) return process.env.TF_PLUGIN_CACHE_DIR;
+  return enabled ? path.join(dir, '.terraform-plugin-cache') : undefined;
 }
 
 /** The result of one Terraform invocation. */
@@ -38,7 +47,7 @@ export function runTerraform(runner: TerraformRunner, cwd: string, args: string[
   return new Promise((resolve) => {
     const child = spawn(runner.binary, args, {
       cwd,
-      env: { ...process.env, ...runner.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', TF_PLUGIN_CACHE_DIR: runner.pluginCacheDir },
+      env: { ...process.env, ...runner.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', ...(runner.pluginCacheDir ? { TF_PLUGIN_CACHE_DIR: runner.pluginCacheDir } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -59,6 +68,83 @@ export function runTerraform(runner: TerraformRunner, cwd: string, args: string[
       resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/**
+ * `terraform init` in a stack folder, safe for many stacks at once on a shared plugin cache.
+ *
+ * Terraform only reads its plugin cache when the stack's dependency lock file already records the
+ * provider's checksum; without one, every init installs the provider into the cache again, and two
+ * inits doing that at once fail ("there is no package ... cached in .terraform/providers"). So the
+ * first init for a set of required providers runs alone, holding a lock file in the cache that other
+ * Prism processes honour too, and its `.terraform.lock.hcl` is saved beside the cache. Every later
+ * init starts from that lock file, so it only reads the cache and can run concurrently.
+ */
+export async function initStack(runner: TerraformRunner, stackDir: string): Promise<RunResult> {
+  const init = () => runTerraform(runner, stackDir, ['init', '-input=false', '-no-color']);
+  const cache = runner.pluginCacheDir;
+  if (!cache) return init();
+  fs.mkdirSync(cache, { recursive: true });
+  const saved = path.join(cache, `.prism-${providersKey(stackDir)}.terraform.lock.hcl`);
+  const stackLock = path.join(stackDir, '.terraform.lock.hcl');
+  const fromSaved = () => {
+    if (!fs.existsSync(stackLock)) fs.copyFileSync(saved, stackLock);
+    return init();
+  };
+  if (fs.existsSync(saved)) return fromSaved();
+  const unlock = await lockFile(path.join(cache, '.prism-init.lock'));
+  try {
+    if (fs.existsSync(saved)) return await fromSaved(); // filled while we waited
+    const result = await init();
+    if (result.code === 0 && fs.existsSync(stackLock)) {
+      fs.writeFileSync(`${saved}.${process.pid}.tmp`, fs.readFileSync(stackLock));
+      fs.renameSync(`${saved}.${process.pid}.tmp`, saved);
+    }
+    return result;
+  } finally {
+    unlock();
+  }
+}
+
+/** A short key of a stack's required providers (source and version constraint): stacks with the same key share a lock file. */
+function providersKey(stackDir: string): string {
+  let required: unknown = null;
+  try {
+    required = (JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as { terraform?: { required_providers?: unknown } }).terraform?.required_providers ?? null;
+  } catch {
+    // no readable stack: init reports it
+  }
+  return createHash('sha256').update(JSON.stringify(required)).digest('hex').slice(0, 12);
+}
+
+/** Takes an exclusive lock file (holding our pid), waiting for a live holder; a dead holder's lock is taken over. */
+async function lockFile(file: string, timeoutMs = 15 * 60_000): Promise<() => void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const holder = Number(fs.readFileSync(file, { encoding: 'utf8', flag: 'a+' }));
+    if (!isAlive(holder)) {
+      fs.rmSync(file, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw externalError(`the plugin cache lock ${file} is still held by process ${holder}; remove the file if that process is not terraform init`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Runs a `-json` command, collecting (and passing on) each streamed UI message. */
@@ -87,8 +173,7 @@ export function failureDiagnostics(step: string, r: RunResult): TerraformDiagnos
  * file stays in the stack folder for apply. Every failure becomes the account's result, never an exception.
  */
 export async function planStack(runner: TerraformRunner, account: string, stackDir: string, options: { roleArn?: string; refreshOnly?: boolean } = {}): Promise<PlanSummary> {
-  fs.mkdirSync(runner.pluginCacheDir, { recursive: true });
-  const init = await runTerraform(runner, stackDir, ['init', '-input=false', '-no-color']);
+  const init = await initStack(runner, stackDir);
   if (init.code !== 0) return failedPlan(account, failureDiagnostics('init', init));
   const args = ['plan', '-input=false', '-json', '-out=tfplan'];
   if (options.roleArn) args.push(`-var=assume_role_arn=${options.roleArn}`);
@@ -111,8 +196,7 @@ export async function planStack(runner: TerraformRunner, account: string, stackD
  * messages. Never throws: an init failure is returned as `setupError`, a killed process as exitCode null.
  */
 export async function applyStack(runner: TerraformRunner, account: string, stackDir: string): Promise<{ exitCode: number | null; messages: UiMessage[]; setupError?: string }> {
-  fs.mkdirSync(runner.pluginCacheDir, { recursive: true });
-  const init = await runTerraform(runner, stackDir, ['init', '-input=false', '-no-color']);
+  const init = await initStack(runner, stackDir);
   if (init.code !== 0) {
     const d = failureDiagnostics('init', init)[0];
     return { exitCode: init.code, messages: [], setupError: d.detail ? `${d.summary}: ${d.detail}` : d.summary };

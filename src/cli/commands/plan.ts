@@ -73,7 +73,7 @@ export async function planCommand(argv: string[]): Promise<number> {
 
   const { planStack, pluginCacheDir, terraformBinary } = await import('../../adapters/terraform/terraform');
   const { mapPool } = await import('../../adapters/pool');
-  const runner = { binary: terraformBinary(values.terraform, settings.terraform.binary), pluginCacheDir: pluginCacheDir(dir) };
+  const runner = { binary: terraformBinary(values.terraform, settings.terraform.binary), pluginCacheDir: pluginCacheDir(dir, settings.terraform.pluginCache) };
   const progress = new Progress('plan');
   let done = 0;
   const summaries = await mapPool(accounts, concurrency, async (account) => {
