@@ -95,3 +95,22 @@ export function writeGenerated(dir: string, files: GeneratedFiles): void {
     fs.writeFileSync(path.join(dir, p), content);
   }
 }
+
+/**
+ * The Terraform benchmark's organisation: `accounts` accounts, each with Dev (three CMPs, an AWS
+ * managed policy and an inline policy) and Ops (two CMPs); every other account also gets Audit.
+ * About 13 to 15 resources per account, a typical small Prism stack.
+ */
+export function generateTerraformFleet(accounts: number, settings: object): GeneratedFiles {
+  const files: GeneratedFiles = new Map();
+  files.set('cdktf.json', JSON.stringify({ app: 'node bin/prism.js synth', context: { prism: settings } }, null, 2) + '\n');
+  for (let i = 0; i < 6; i++) files.set(`policies/T${i}.json`, JSON.stringify(policyDocument(i), null, 2) + '\n');
+  files.set('permission-sets/Dev.yaml', 'awsManagedPolicies: [ReadOnlyAccess]\ncustomerManagedPolicies: [T0, T1, T2]\ninlinePolicy: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "ssm:StartSession", Resource: "*"}]}\n');
+  files.set('permission-sets/Ops.yaml', 'customerManagedPolicies: [T3, T4]\n');
+  files.set('permission-sets/Audit.yaml', 'customerManagedPolicies: [T5]\n');
+  const ids = Array.from({ length: accounts }, (_, i) => account(i));
+  files.set('assignments/dev.yaml', `permissionSet: Dev\naccounts:\n${ids.map((a) => `  - "${a}"\n`).join('')}`);
+  files.set('assignments/ops.yaml', `permissionSet: Ops\naccounts:\n${ids.map((a) => `  - "${a}"\n`).join('')}`);
+  files.set('assignments/audit.yaml', `permissionSet: Audit\naccounts:\n${ids.filter((_, i) => i % 2 === 0).map((a) => `  - "${a}"\n`).join('')}`);
+  return files;
+}

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateFleet, generateLargeLibrary, NARROW_POLICY, writeGenerated } from './generate';
+import { benchTerraform } from './terraform';
 
 interface Measurement {
   ms: number;
@@ -141,18 +142,25 @@ function benchPreview(tmp: string): Row[] {
   ];
 }
 
-/** The benchmark sections, in order. */
-export const SECTIONS: ((tmp: string) => Row[])[] = [benchValidate, benchSynth, benchPreview];
+/** The benchmark sections, in order; `PRISM_BENCH_ONLY=terraform,synth` runs a subset. */
+export const SECTIONS: Record<string, (tmp: string) => Row[] | Promise<Row[]>> = { validate: benchValidate, synth: benchSynth, preview: benchPreview, terraform: benchTerraform };
 
-function main(): void {
+async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-bench-'));
+  const only = process.env.PRISM_BENCH_ONLY?.split(',').map((s) => s.trim());
   try {
-    console.error(`bench: ${os.cpus().length} cores, node ${process.version}, ${RUNS} runs per figure (median time, largest peak memory)`);
-    const rows = SECTIONS.flatMap((s) => s(tmp));
+    console.error(`bench: ${os.cpus().length} cores, node ${process.version}, ${RUNS} runs per figure (median time, largest peak memory); terraform rows: one run each`);
+    const rows: Row[] = [];
+    for (const [name, section] of Object.entries(SECTIONS)) if (!only || only.includes(name)) rows.push(...(await section(tmp)));
     printTable(rows);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(String(err?.stack ?? err));
+    process.exit(1);
+  });
+}
