@@ -1,5 +1,6 @@
 import { RolloutRow } from '../model/rollout';
-import { AccountApplyOutcome, settleRows } from './rollout-events';
+import { AccountApplyOutcome } from '../model/terraform';
+import { settleRows } from './rollout-events';
 
 /** Options for `applyStacks`. */
 export interface ApplyStacksOptions {
@@ -52,7 +53,7 @@ export async function applyStacks(accounts: readonly string[], pending: Readonly
         try {
           outcome = await options.applyAccount(account);
         } catch (err) {
-          outcome = { exitCode: 1, messages: [], setupError: `prism could not run the apply: ${(err as Error).message}` };
+          outcome = { exitCode: 1, setupError: `prism could not run the apply: ${(err as Error).message}` };
         }
         settled = settleRows(mine, outcome, options.now().toISOString());
         failed = outcome.exitCode !== 0 || outcome.setupError !== undefined || settled.some((r) => r.status === 'FAILED');

@@ -1,7 +1,8 @@
 import { DeploymentModel } from '../model/desired-state';
 import { RolloutEvent, RolloutRow } from '../model/rollout';
-import { AccountChange, ChangeKind, LibraryChanges } from '../plan/change-set';
-import { applyReport, policyOfAddress, TerraformDiagnostic, UiMessage } from '../plan/plan-summary';
+import { AccountChange, ChangeKind, LibraryChanges } from '../change/change-set';
+import { pairKey, policyOfResource, textNamesAnyPolicy, textNamesPolicy } from '../core/naming';
+import { AccountApplyOutcome, TerraformDiagnostic } from '../model/terraform';
 
 const EVENT_OF: Record<ChangeKind, RolloutEvent> = { create: 'CREATE', adopt: 'ADOPT', edit: 'EDIT', attach: 'ATTACH', detach: 'DETACH', delete: 'DELETE' };
 /** When one pair has several changes, the rollout records the most consequential. */
@@ -24,7 +25,7 @@ export interface RolloutDraft {
 export function planRollouts(changes: readonly AccountChange[], library: LibraryChanges, head: DeploymentModel): RolloutDraft[] {
   const byPair = new Map<string, RolloutDraft>();
   const put = (d: RolloutDraft) => {
-    const key = `${d.policy}\u0000${d.account}`;
+    const key = pairKey(d.policy, d.account);
     const prev = byPair.get(key);
     if (!prev || PRIORITY.indexOf(d.event) < PRIORITY.indexOf(prev.event)) byPair.set(key, d);
   };
@@ -36,43 +37,12 @@ export function planRollouts(changes: readonly AccountChange[], library: Library
     for (const role of state.roles) {
       if (!library.changedPermissionSets.has(role.permissionSet)) continue;
       for (const cmp of role.customerManagedPolicies) {
-        const key = `${cmp}\u0000${state.account}`;
+        const key = pairKey(cmp, state.account);
         if (!byPair.has(key)) put({ policy: cmp, account: state.account, event: 'ATTACH', permissionSets: [role.permissionSet] });
       }
     }
   }
   return [...byPair.values()].sort((a, b) => (a.account + a.policy < b.account + b.policy ? -1 : 1));
-}
-
-/**
- * The rollout event a Terraform action on a Prism resource means (for reading plans and applies):
- * a policy created is CREATE, imported ADOPT, updated EDIT, deleted DELETE; an attachment created
- * is ATTACH, deleted DETACH; a no-op attachment is an ATTACH confirmed with no AWS call.
- */
-export function eventForResourceAction(type: string, actions: readonly string[], importing: boolean): RolloutEvent | undefined {
-  const has = (a: string) => actions.includes(a);
-  if (type === 'aws_iam_policy') {
-    if (importing || has('import')) return 'ADOPT';
-    if (has('delete') && has('create')) return 'EDIT'; // a replacement: flagged by the preview, recorded as an edit
-    if (has('create')) return 'CREATE';
-    if (has('update')) return 'EDIT';
-    if (has('delete')) return 'DELETE';
-    return undefined;
-  }
-  if (type === 'aws_iam_role_policy_attachment') {
-    if (has('delete') && !has('create')) return 'DETACH';
-    if (has('create') || has('no-op') || has('read')) return 'ATTACH';
-  }
-  return undefined;
-}
-
-/** How one account's apply ended, as Terraform reported it. */
-export interface AccountApplyOutcome {
-  /** null when the process was killed. */
-  readonly exitCode: number | null;
-  readonly messages: readonly UiMessage[];
-  /** When init (or anything before apply) failed: its message. */
-  readonly setupError?: string;
 }
 
 /**
@@ -86,11 +56,11 @@ export interface AccountApplyOutcome {
 export function settleRows(pending: readonly RolloutRow[], outcome: AccountApplyOutcome, endedAt: string): RolloutRow[] {
   if (outcome.setupError) return pending.map((r) => ({ ...r, status: 'FAILED', error: outcome.setupError, endedAt }));
   if (outcome.exitCode === 0) return pending.map((r) => ({ ...r, status: 'SUCCESS', endedAt }));
-  const report = applyReport(outcome.messages);
+  const report = outcome.report ?? { planned: false, changes: new Set<string>(), completed: new Set<string>(), errored: new Set<string>(), errors: [] };
   const text = (d: TerraformDiagnostic) => (d.detail ? `${d.summary}: ${d.detail}` : d.summary);
-  const mentions = (d: TerraformDiagnostic, policy: string) => new RegExp(`Prism-${policy.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w+=,.@-])`).test(`${d.summary} ${d.detail ?? ''}`);
+  const mentions = (d: TerraformDiagnostic, policy: string) => textNamesPolicy(`${d.summary} ${d.detail ?? ''}`, policy);
   // an error about some Prism policy (by address, or naming its ARN) is that policy's, not the account's
-  const general = report.errors.filter((d) => !(d.address && policyOfResource(d.address)) && !/:policy\/Prism-/.test(`${d.summary} ${d.detail ?? ''}`));
+  const general = report.errors.filter((d) => !(d.address && policyOfResource(d.address)) && !textNamesAnyPolicy(`${d.summary} ${d.detail ?? ''}`));
   const accountError = outcome.exitCode === null ? 'interrupted: terraform was killed' : general.length ? general.map(text).join('; ') : `terraform apply failed (exit code ${outcome.exitCode})`;
   return pending.map((r) => {
     const own = (address: string) => policyOfResource(address) === r.policy;
@@ -101,14 +71,6 @@ export function settleRows(pending: readonly RolloutRow[], outcome: AccountApply
     const finished = report.planned && [...report.changes].filter(own).every((a) => report.completed.has(a));
     return finished ? { ...r, status: 'SUCCESS', endedAt } : { ...r, status: 'FAILED', error: accountError, endedAt };
   });
-}
-
-/** The CMP a resource address belongs to: its policy, or an attachment of it. */
-export function policyOfResource(address: string): string | undefined {
-  const direct = policyOfAddress(address);
-  if (direct) return direct;
-  const m = /^aws_iam_role_policy_attachment\.role_.+?__cmp_(.+)$/.exec(address);
-  return m ? policyOfAddress(`aws_iam_policy.cmp_${m[1]}`) : undefined;
 }
 
 /**

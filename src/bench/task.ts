@@ -47,17 +47,14 @@ const moreTasks: Record<string, Task> = {
   /** Baseline: one plain cdktf App holding every stack, then app.synth(). */
   'synth-plain-app': (dir) => {
     const { model } = loadModel(dir);
-    const { App } = require('cdktf') as typeof import('cdktf');
-    const { AccountStack } = require('../synth/account-stack') as typeof import('../synth/account-stack');
-    const app = new App({ outdir: path.join(dir, `plain.out-${process.pid}`) });
-    for (const state of model.accounts.values()) new AccountStack(app, `account-${state.account}`, state, model.settings, { localStatePath: `../../../terraform-state/${state.account}.tfstate` });
-    app.synth();
+    const { synthesizePlainApp } = require('../synth/baselines') as typeof import('../synth/baselines');
+    synthesizePlainApp(model, path.join(dir, `plain.out-${process.pid}`));
   },
   /** Floor: the same resources written as Terraform JSON directly. */
   'synth-direct-json': (dir) => {
     const { model } = loadModel(dir);
-    const { writeDirect } = require('./direct-writer') as typeof import('./direct-writer');
-    for (const state of model.accounts.values()) writeDirect(path.join(dir, `direct.out-${process.pid}`), state, model.settings);
+    const { writeDirectJson } = require('../synth/baselines') as typeof import('../synth/baselines');
+    writeDirectJson(model, path.join(dir, `direct.out-${process.pid}`));
   },
 };
 
@@ -77,7 +74,9 @@ async function synth(dir: string, options: { perAccount?: boolean; policy?: stri
     : undefined;
   const { model } = loadModel(dir, affected);
   // a fresh output folder, as in CI (replacing a previous 1,000-stack output costs its deletion too)
-  return (await synthesizeStacks(model, { outDir: path.join(dir, `cdktf.out-${process.pid}`), repoRoot: dir, perAccount: options.perAccount })).stacks;
+  const outDir = path.join(dir, `cdktf.out-${process.pid}`);
+  fs.mkdirSync(outDir);
+  return (await synthesizeStacks(model, { writeTo: outDir, outDir, repoRoot: dir, perAccount: options.perAccount })).stacks;
 }
 
 Object.assign(tasks, moreTasks);

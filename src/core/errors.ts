@@ -6,7 +6,7 @@ export class PrismError extends Error {
   constructor(
     readonly kind: PrismErrorKind,
     message: string,
-    readonly options: { readonly cause?: unknown; readonly exitCode?: number; readonly hint?: string } = {},
+    readonly options: { readonly cause?: unknown; readonly hint?: string } = {},
   ) {
     super(message);
     this.name = 'PrismError';
@@ -18,9 +18,9 @@ export function usageError(message: string, hint?: string): PrismError {
   return new PrismError('usage', message, { hint });
 }
 
-/** terraform, git, GitHub or AWS failed: exit code 3. Keeps the cause and the child's exit code. */
-export function externalError(message: string, cause?: unknown, exitCode?: number): PrismError {
-  return new PrismError('external', message, { cause, exitCode });
+/** terraform, git, GitHub or AWS failed: exit code 3. Keeps the cause. */
+export function externalError(message: string, cause?: unknown): PrismError {
+  return new PrismError('external', message, { cause });
 }
 
 /** A bug in Prism. */

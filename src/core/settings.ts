@@ -134,16 +134,6 @@ export function resolveSettings(raw: Raw | undefined): Settings {
   };
 }
 
-/** The role ARN to assume in `account`. */
-export function roleArnFor(role: AssumeRoleSettings, account: string): string {
-  return role.arnPattern.replace(/\{account\}/g, account);
-}
-
-/** The IAM role name a permission set gets. */
-export function roleNameFor(settings: Settings, permissionSet: string): string {
-  return settings.roles.namePattern.replace(/\{permissionSet\}/g, permissionSet);
-}
-
 /** The longest permission-set name whose role name fits AWS's 64-character limit. */
 export function maxPermissionSetNameLength(settings: Settings): number {
   const fixed = settings.roles.namePattern.replace(/\{permissionSet\}/g, '').length;

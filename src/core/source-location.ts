@@ -36,11 +36,6 @@ export function escapePointerSegment(segment: string | number): string {
   return String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-/** Builds a JSON pointer from path segments. */
-export function toPointer(path: ReadonlyArray<string | number>): string {
-  return path.map((s) => '/' + escapePointerSegment(s)).join('');
-}
-
 /** Splits a JSON pointer into its segments (numeric-looking segments stay strings). */
 export function fromPointer(pointer: string): string[] {
   if (pointer === '') return [];

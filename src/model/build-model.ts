@@ -1,9 +1,9 @@
-import { roleNameFor } from '../core/settings';
+import { pairKey, permissionSetRoleName, policyArn } from '../core/naming';
 import { AccountDesiredState, DeploymentModel, PolicyState, RoleState } from './desired-state';
 import { DiscoveryResults } from './discovery';
 import { normalizePolicyText, substitute } from './normalize';
 import { customerPolicyId } from './policy-id';
-import { MaterialisedPair, pairKey } from './rollout';
+import { MaterialisedPair } from './rollout';
 import { RepoDocuments } from './types';
 
 /** Inputs besides the repository that decide what each account holds. */
@@ -82,7 +82,7 @@ export function buildModel(docs: RepoDocuments, options: BuildModelOptions = {})
   for (const ps of docs.permissionSets.values()) {
     roleTemplates.set(ps.name, {
       permissionSet: ps.name,
-      roleName: roleNameFor(settings, ps.name),
+      roleName: permissionSetRoleName(settings.roles.namePattern, ps.name),
       description: ps.description,
       trust: ps.trustPolicy,
       maxSessionDuration: ps.sessionDurationSeconds,
@@ -118,7 +118,7 @@ export function buildModel(docs: RepoDocuments, options: BuildModelOptions = {})
         policyId: ids.get(name)!,
         document: docText.get(name)!,
         attachedTo: [...(needed.get(name) ?? [])].sort(),
-        ...(present ? { importFrom: d.arn ?? `arn:aws:iam::${account}:policy/Prism-${name}`, discovered: d.state as 'managed' | 'unmanaged' } : {}),
+        ...(present ? { importFrom: d.arn ?? policyArn(account, name), discovered: d.state as 'managed' | 'unmanaged' } : {}),
         ...(adoptedAt ? { adoptedAt } : {}),
       };
     });

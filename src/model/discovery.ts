@@ -28,20 +28,3 @@ export interface PolicyDiscovery {
   /** For policies being deleted: attachments Prism did not make. */
   readonly nonPrismAttachments?: readonly { readonly type: 'role' | 'user' | 'group'; readonly name: string }[];
 }
-
-/** Checks the shape of a parsed discovery file; returns a message for the first problem, or undefined. */
-export function checkDiscoveryResults(value: unknown): string | undefined {
-  const v = value as DiscoveryResults;
-  if (!v || typeof v !== 'object' || v.version !== 1 || typeof v.accounts !== 'object' || v.accounts === null) {
-    return 'expected {"version": 1, "generatedAt": ..., "accounts": {...}}';
-  }
-  for (const [account, a] of Object.entries(v.accounts)) {
-    if (!/^\d{12}$/.test(account)) return `account key ${JSON.stringify(account)} is not a 12-digit account ID`;
-    if (!a || (a.status !== 'ok' && a.status !== 'error') || typeof a.policies !== 'object') return `account ${account}: expected status "ok" or "error" and a policies object`;
-    for (const [name, p] of Object.entries(a.policies)) {
-      if (!p || !['absent', 'managed', 'unmanaged'].includes(p.state)) return `account ${account} policy ${name}: state must be absent, managed or unmanaged`;
-      if (p.adoptedAt !== undefined && Number.isNaN(Date.parse(p.adoptedAt))) return `account ${account} policy ${name}: adoptedAt is not an ISO timestamp`;
-    }
-  }
-  return undefined;
-}

@@ -1,3 +1,5 @@
+import { pairKey } from '../core/naming';
+
 /** What a rollout did to one policy in one account. */
 export type RolloutEvent = 'CREATE' | 'ADOPT' | 'EDIT' | 'ATTACH' | 'DETACH' | 'DELETE';
 /** Where a rollout stands. */
@@ -29,26 +31,6 @@ export interface RolloutRow {
   readonly runId?: string;
   /** For a retry: the id of the failed rollout it re-runs. */
   readonly retryOf?: string;
-}
-
-/** Parses ledger files into rows, skipping (and reporting) lines that are not rows. */
-export function parseLedger(files: readonly { path: string; text: string }[]): { rows: RolloutRow[]; problems: string[] } {
-  const rows: RolloutRow[] = [];
-  const problems: string[] = [];
-  for (const f of files) {
-    f.text.split('\n').forEach((line, i) => {
-      if (!line.trim()) return;
-      try {
-        const row = JSON.parse(line) as RolloutRow;
-        if (typeof row.id !== 'string' || typeof row.policy !== 'string' || !/^\d{12}$/.test(row.account) || !ROLLOUT_EVENTS.includes(row.event) || !ROLLOUT_STATUSES.includes(row.status)) {
-          problems.push(`${f.path}:${i + 1}: not a rollout row`);
-        } else rows.push(row);
-      } catch {
-        problems.push(`${f.path}:${i + 1}: invalid JSON`);
-      }
-    });
-  }
-  return { rows, problems };
 }
 
 /** The latest version of each rollout (last line per id), in ledger order. */
@@ -87,9 +69,4 @@ export function materialisedPairs(rows: readonly RolloutRow[]): Map<string, Mate
     pairs.set(key, { policy: r.policy, account: r.account, ...(adoptedAt ? { adoptedAt } : {}) });
   }
   return pairs;
-}
-
-/** Map key of a (policy, account) pair. */
-export function pairKey(policy: string, account: string): string {
-  return `${policy}\u0000${account}`;
 }

@@ -1,40 +1,23 @@
 import { Construct } from 'constructs';
 // cdktf's own classes come from its root: every @cdktf/provider-aws module requires it anyway, and
 // its deep paths have an import cycle. The provider is imported by deep path (its root costs 2.3 s).
-import { LocalBackend, S3Backend, TerraformStack, TerraformVariable } from 'cdktf';
+import { TerraformStack, TerraformVariable } from 'cdktf';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { internalError } from '../core/errors';
-import { roleArnFor, Settings } from '../core/settings';
+import { accountRoleArn, INLINE_POLICY_NAME, LOGICAL_IDS, POLICY_DESCRIPTION, policyName, TAGS } from '../core/naming';
+import { Settings } from '../core/settings';
 import { AccountDesiredState } from '../model/desired-state';
-import { awsAttachmentId, cmpAttachmentId, inlinePolicyId, policyId, roleId } from './addresses';
+import { addBackend } from './backend';
 import { terraformLiteral as lit, terraformLiteralMap as litMap } from './terraform-text';
-
-/** The fixed description of every Prism policy. IAM descriptions are immutable: changing one would replace the policy. */
-export const POLICY_DESCRIPTION = 'Managed by Prism';
 
 /** Where and how an account stack keeps its state. */
 export interface AccountStackOptions {
   /** For the local backend: the state file's path relative to the stack's working directory. */
   readonly localStatePath: string;
-}
-
-/** cdktf 0.21's S3Backend predates S3 native locking; this adds `use_lockfile`. */
-class S3BackendWithLockfile extends S3Backend {
-  constructor(
-    scope: Construct,
-    props: ConstructorParameters<typeof S3Backend>[1],
-    private readonly useLockfile: boolean,
-  ) {
-    super(scope, props);
-  }
-
-  protected override synthesizeAttributes(): Record<string, unknown> {
-    return { ...super.synthesizeAttributes(), ...(this.useLockfile ? { use_lockfile: true } : {}) };
-  }
 }
 
 /**
@@ -47,29 +30,13 @@ export class AccountStack extends TerraformStack {
     const { account } = state;
 
     // backend: one state per account
-    const b = settings.backend;
-    if (b.type === 's3') {
-      new S3BackendWithLockfile(
-        this,
-        {
-          bucket: b.bucket,
-          key: `${b.keyPrefix}/${account}/terraform.tfstate`,
-          region: b.region,
-          encrypt: b.encrypt,
-          ...(b.dynamodbTable ? { dynamodbTable: b.dynamodbTable } : {}),
-          ...(b.roleArn ? { assumeRole: { roleArn: b.roleArn } } : {}),
-        },
-        b.useLockfile,
-      );
-    } else {
-      new LocalBackend(this, { path: options.localStatePath });
-    }
+    addBackend(this, settings.backend, { localStatePath: options.localStatePath, key: `${account}/terraform.tfstate` });
 
     // provider: plan passes the read-only plan role through this variable; apply uses the default.
     // A variable default is a literal, not a template, so it is the one string not encoded.
     const roleArn = new TerraformVariable(this, 'assume_role_arn', {
       type: 'string',
-      default: roleArnFor(settings.deployRole, account),
+      default: accountRoleArn(settings.deployRole.arnPattern, account),
       description: 'Role Terraform assumes in this account (default: the deploy role; prism plan passes the plan role).',
     });
     new AwsProvider(this, 'aws', {
@@ -89,18 +56,19 @@ export class AccountStack extends TerraformStack {
     // policies
     const policies = new Map<string, IamPolicy>();
     for (const p of state.policies) {
-      const policy = new IamPolicy(this, policyId(p.name), {
-        name: lit(`Prism-${p.name}`),
+      const id = LOGICAL_IDS.policy(p.name);
+      const policy = new IamPolicy(this, id, {
+        name: lit(policyName(p.name)),
         path: '/',
         description: POLICY_DESCRIPTION,
         policy: lit(p.document),
         tags: litMap({
-          'Prism:Managed': 'true',
-          'Prism:CustomerPolicyID': p.policyId,
-          ...(p.adoptedAt ? { 'Prism:Adopted': 'true', 'Prism:AdoptedAt': p.adoptedAt } : {}),
+          [TAGS.managed]: 'true',
+          [TAGS.customerPolicyId]: p.policyId,
+          ...(p.adoptedAt ? { [TAGS.adopted]: 'true', [TAGS.adoptedAt]: p.adoptedAt } : {}),
         }),
       });
-      policy.overrideLogicalId(policyId(p.name));
+      policy.overrideLogicalId(id);
       if (p.importFrom) policy.importFrom(lit(p.importFrom));
       policies.set(p.name, policy);
     }
@@ -112,27 +80,28 @@ export class AccountStack extends TerraformStack {
         // validation rejects this first; a role over the quota would fail in AWS half-way through an apply
         throw internalError(`role ${r.roleName} in ${account} would get ${attached} managed policies; the budget is ${settings.managedPolicyBudget}`);
       }
-      const role = new IamRole(this, roleId(r.permissionSet), {
+      const roleLogicalId = LOGICAL_IDS.role(r.permissionSet);
+      const role = new IamRole(this, roleLogicalId, {
         name: lit(r.roleName),
         path: lit(settings.roles.path),
         ...(r.description ? { description: lit(r.description) } : {}),
         assumeRolePolicy: lit(r.trustPolicy),
         maxSessionDuration: r.maxSessionDuration,
         ...(r.permissionsBoundaryArn ? { permissionsBoundary: lit(r.permissionsBoundaryArn) } : {}),
-        tags: litMap({ ...r.tags, 'Prism:Managed': 'true', 'Prism:PermissionSet': r.permissionSet }),
+        tags: litMap({ ...r.tags, [TAGS.managed]: 'true', [TAGS.permissionSet]: r.permissionSet }),
       });
-      role.overrideLogicalId(roleId(r.permissionSet));
+      role.overrideLogicalId(roleLogicalId);
       for (const aws of r.awsManagedPolicyArns) {
-        const id = awsAttachmentId(r.permissionSet, aws.name);
+        const id = LOGICAL_IDS.awsAttachment(r.permissionSet, aws.name);
         new IamRolePolicyAttachment(this, id, { role: role.name, policyArn: lit(aws.arn) }).overrideLogicalId(id);
       }
       for (const cmp of r.customerManagedPolicies) {
-        const id = cmpAttachmentId(r.permissionSet, cmp);
+        const id = LOGICAL_IDS.cmpAttachment(r.permissionSet, cmp);
         new IamRolePolicyAttachment(this, id, { role: role.name, policyArn: policies.get(cmp)!.arn }).overrideLogicalId(id);
       }
       if (r.inlinePolicy) {
-        const id = inlinePolicyId(r.permissionSet);
-        new IamRolePolicy(this, id, { name: 'PrismInline', role: role.id, policy: lit(r.inlinePolicy) }).overrideLogicalId(id);
+        const id = LOGICAL_IDS.inlinePolicy(r.permissionSet);
+        new IamRolePolicy(this, id, { name: INLINE_POLICY_NAME, role: role.id, policy: lit(r.inlinePolicy) }).overrideLogicalId(id);
       }
     }
   }

@@ -1,19 +1,21 @@
 import { Construct } from 'constructs';
-import { App, LocalBackend, TerraformStack } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { TAGS } from '../core/naming';
 import { Settings } from '../core/settings';
 import { BootstrapDocuments, HUB_DEPLOY_ROLE, HUB_PLAN_ROLE, OIDC_HOST } from '../model/bootstrap';
+import { addBackend } from './backend';
 import { terraformLiteral as lit } from './terraform-text';
 
 /** How the bootstrap reaches each account: an admin role there (for example OrganizationAccountAccessRole). */
 export interface BootstrapStackOptions {
   readonly account: string;
   readonly adminRole: string;
+  /** For the local backend: the state file's path relative to the stack's folder. */
   readonly statePath: string;
 }
 
@@ -21,7 +23,7 @@ export interface BootstrapStackOptions {
 export class BootstrapStack extends TerraformStack {
   constructor(scope: Construct, id: string, docs: BootstrapDocuments, settings: Settings, o: BootstrapStackOptions) {
     super(scope, id);
-    new LocalBackend(this, { path: o.statePath });
+    addBackend(this, settings.backend, { localStatePath: o.statePath, key: `bootstrap/${o.account}/terraform.tfstate` });
     new AwsProvider(this, 'aws', {
       region: lit(settings.region),
       allowedAccountIds: [o.account],
@@ -29,7 +31,7 @@ export class BootstrapStack extends TerraformStack {
     });
     if (settings.terraform.providerVersion) this.addOverride('terraform.required_providers.aws.version', settings.terraform.providerVersion);
     const role = (id: string, name: string, trust: object, policy: object, description: string) => {
-      const r = new IamRole(this, id, { name: lit(name), path: '/', description: lit(description), assumeRolePolicy: lit(JSON.stringify(trust)), maxSessionDuration: 3600, tags: { 'Prism:Bootstrap': 'true' } });
+      const r = new IamRole(this, id, { name: lit(name), path: '/', description: lit(description), assumeRolePolicy: lit(JSON.stringify(trust)), maxSessionDuration: 3600, tags: { [TAGS.bootstrap]: 'true' } });
       r.overrideLogicalId(id);
       new IamRolePolicy(this, `${id}_policy`, { name: 'Prism', role: r.id, policy: lit(JSON.stringify(policy)) }).overrideLogicalId(`${id}_policy`);
     };
@@ -43,14 +45,19 @@ export class BootstrapStack extends TerraformStack {
   }
 }
 
-/** Synthesises one bootstrap stack per account into `outDir`. */
-export function synthesizeBootstrap(outDir: string, stacks: { account: string; docs: BootstrapDocuments }[], settings: Settings, adminRole: string, repoRoot: string): void {
-  fs.rmSync(outDir, { recursive: true, force: true });
-  const app = new App({ outdir: outDir, stackTraces: false });
-  for (const s of stacks) {
+/**
+ * Synthesises one bootstrap stack per account into `writeTo` (an empty folder the caller swaps into
+ * place at `outDir`). With the local backend, states go next to the account stacks' states
+ * (`<backend.dir>/bootstrap-<account>.tfstate`); with S3, under `<keyPrefix>/bootstrap/<account>/`.
+ */
+export function synthesizeBootstrap(o: { writeTo: string; outDir: string; stacks: { account: string; docs: BootstrapDocuments }[]; settings: Settings; adminRole: string; repoRoot: string }): void {
+  const { settings } = o;
+  const app = new App({ outdir: o.writeTo, stackTraces: false });
+  const stateDir = path.join(o.repoRoot, settings.backend.type === 'local' ? settings.backend.dir : 'terraform-state');
+  for (const s of o.stacks) {
     const name = `bootstrap-${s.account}`;
-    const statePath = path.relative(path.join(outDir, 'stacks', name), path.join(repoRoot, 'terraform-state', `bootstrap-${s.account}.tfstate`));
-    new BootstrapStack(app, name, s.docs, settings, { account: s.account, adminRole, statePath });
+    const statePath = path.relative(path.join(o.outDir, 'stacks', name), path.join(stateDir, `bootstrap-${s.account}.tfstate`));
+    new BootstrapStack(app, name, s.docs, settings, { account: s.account, adminRole: o.adminRole, statePath });
   }
   app.synth();
 }

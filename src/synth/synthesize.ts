@@ -5,11 +5,13 @@ import { App } from 'cdktf';
 import { Settings } from '../core/settings';
 import { AccountDesiredState, DeploymentModel } from '../model/desired-state';
 import { AccountStack } from './account-stack';
-import { stackName } from './addresses';
+import { stackName } from '../core/naming';
 
 /** Options for `synthesizeStacks`. */
 export interface SynthesizeOptions {
-  /** The output folder, replaced atomically. */
+  /** Where the stacks are written: an empty folder (the caller swaps it into place). */
+  readonly writeTo: string;
+  /** Where the output folder will live: each local backend's state path is relative to it. */
   readonly outDir: string;
   /** Repository root: the local backend's state folder is relative to it. */
   readonly repoRoot: string;
@@ -186,9 +188,9 @@ async function runOnWorkers(
 }
 
 /**
- * Synthesises one stack per account into `outDir`, atomically: everything is written to a temporary
- * sibling folder that replaces `outDir` by rename only when complete. A failed or interrupted synth
- * leaves the previous `outDir` untouched.
+ * Synthesises one stack per account into `writeTo` (`stacks/account-<id>/cdk.tf.json` and
+ * `manifest.json`, as cdktf synth writes them). The caller makes that folder and swaps it into place
+ * (src/artifacts/atomic-file.ts), so synth has no say over what it replaces.
  *
  * Each distinct account shape is synthesised once with cdktf under a placeholder account, and every
  * account of that shape gets the result with its ID put back: byte-identical to synthesising each
@@ -196,68 +198,34 @@ async function runOnWorkers(
  */
 export async function synthesizeStacks(model: DeploymentModel, options: SynthesizeOptions): Promise<SynthesisResult> {
   const outDir = path.resolve(options.outDir);
-  const parent = path.dirname(outDir);
-  fs.mkdirSync(parent, { recursive: true });
-  removeStaleTemps(outDir);
-  const tmp = fs.mkdtempSync(path.join(parent, `${path.basename(outDir)}.tmp-${process.pid}-`));
-  try {
-    const states = [...model.accounts.values()];
-    const shapes = options.perAccount ? states.map((s) => ({ template: s, accounts: [s.account] })) : groupByShape(states);
-    const batchSize = options.batchSize ?? 50;
-    const batches: ShapeBatch[] = [];
-    for (let i = 0; i < shapes.length; i += batchSize) {
-      const slice = shapes.slice(i, i + batchSize);
-      // a shape of one account is synthesised under its own ID; shared shapes under a placeholder
-      batches.push({ shapes: slice, placeholders: slice.map((s, k) => (s.accounts.length === 1 ? s.accounts[0] : shapeAccount(i + k))) });
+  const tmp = path.resolve(options.writeTo);
+  const states = [...model.accounts.values()];
+  const shapes = options.perAccount ? states.map((s) => ({ template: s, accounts: [s.account] })) : groupByShape(states);
+  const batchSize = options.batchSize ?? 50;
+  const batches: ShapeBatch[] = [];
+  for (let i = 0; i < shapes.length; i += batchSize) {
+    const slice = shapes.slice(i, i + batchSize);
+    // a shape of one account is synthesised under its own ID; shared shapes under a placeholder
+    batches.push({ shapes: slice, placeholders: slice.map((s, k) => (s.accounts.length === 1 ? s.accounts[0] : shapeAccount(i + k))) });
+  }
+  fs.mkdirSync(path.join(tmp, 'stacks'), { recursive: true });
+  const ctx = { tmp, settings: model.settings, repoRoot: options.repoRoot, outDir };
+  let done = 0;
+  const progress = (accounts: number) => options.onProgress?.((done += accounts), states.length);
+  const workers = options.workers ?? 2;
+  let stacks: Record<string, StackManifest> = {};
+  if (batches.length > 1 && workers > 0) {
+    stacks = await runOnWorkers(batches, ctx, workers, progress);
+  } else {
+    for (const batch of batches) {
+      Object.assign(stacks, synthesizeShapeBatch(batch, { ...ctx, scratch: path.join(tmp, '.scratch') }));
+      progress(batch.shapes.reduce((n, s) => n + s.accounts.length, 0));
     }
-    fs.mkdirSync(path.join(tmp, 'stacks'));
-    const ctx = { tmp, settings: model.settings, repoRoot: options.repoRoot, outDir };
-    let done = 0;
-    const progress = (accounts: number) => options.onProgress?.((done += accounts), states.length);
-    const workers = options.workers ?? 2;
-    let stacks: Record<string, StackManifest> = {};
-    if (batches.length > 1 && workers > 0) {
-      stacks = await runOnWorkers(batches, ctx, workers, progress);
-    } else {
-      for (const batch of batches) {
-        Object.assign(stacks, synthesizeShapeBatch(batch, { ...ctx, scratch: path.join(tmp, '.scratch') }));
-        progress(batch.shapes.reduce((n, s) => n + s.accounts.length, 0));
-      }
-    }
-    const versionFile = path.join(tmp, '.cdktf-version');
-    const version = fs.existsSync(versionFile) ? fs.readFileSync(versionFile, 'utf8') : '';
-    for (const name of fs.readdirSync(tmp)) if (name.startsWith('.')) fs.rmSync(path.join(tmp, name), { recursive: true, force: true });
-    fs.writeFileSync(path.join(tmp, 'manifest.json'), stableStringify({ stacks, version }));
-
-    // swap
-    const old = `${outDir}.old-${process.pid}`;
-    if (fs.existsSync(outDir)) fs.renameSync(outDir, old);
-    fs.renameSync(tmp, outDir);
-    fs.rmSync(old, { recursive: true, force: true });
-
-    const totals = states.map(countResources).reduce((a, b) => ({ policies: a.policies + b.policies, roles: a.roles + b.roles, resources: a.resources + b.resources }), { policies: 0, roles: 0, resources: 0 });
-    return { stacks: states.length, shapes: shapes.length, ...totals, outDir };
-  } catch (err) {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw err;
   }
-}
-
-/** Removes temporary folders left by a synth that was killed (its process is gone). */
-function removeStaleTemps(outDir: string): void {
-  const base = path.basename(outDir);
-  for (const name of fs.readdirSync(path.dirname(outDir))) {
-    const m = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(?:tmp|old)-(\\d+)`).exec(name);
-    if (m && !isRunning(Number(m[1]))) fs.rmSync(path.join(path.dirname(outDir), name), { recursive: true, force: true });
-  }
-}
-
-function isRunning(pid: number): boolean {
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  const versionFile = path.join(tmp, '.cdktf-version');
+  const version = fs.existsSync(versionFile) ? fs.readFileSync(versionFile, 'utf8') : '';
+  for (const name of fs.readdirSync(tmp)) if (name.startsWith('.')) fs.rmSync(path.join(tmp, name), { recursive: true, force: true });
+  fs.writeFileSync(path.join(tmp, 'manifest.json'), stableStringify({ stacks, version }));
+  const totals = states.map(countResources).reduce((a, b) => ({ policies: a.policies + b.policies, roles: a.roles + b.roles, resources: a.resources + b.resources }), { policies: 0, roles: 0, resources: 0 });
+  return { stacks: states.length, shapes: shapes.length, ...totals, outDir };
 }

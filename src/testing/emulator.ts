@@ -50,12 +50,18 @@ export function findTools(): { tools?: E2eTools; missing: string[] } {
     missing.push("the AWS provider (set PRISM_TF_PROVIDER_MIRROR to a filesystem mirror, found with: find / -name 'terraform-provider-aws*'; or PRISM_E2E_NETWORK=1 to download it from registry.terraform.io)");
   }
 
-  const python = process.env.PRISM_PYTHON || 'python3';
-  const moto = spawnSync(python, ['-c', 'import moto.server, flask'], { encoding: 'utf8' });
-  if (moto.status !== 0) missing.push(`moto's server (${python} cannot import moto.server: pip install "moto[server]")`);
+  const { python, missing: noMoto } = findMoto();
+  if (noMoto) missing.push(noMoto);
 
   if (missing.length) return { missing };
   return { tools: { terraform, terraformVersion, python, mirror, providerVersion }, missing };
+}
+
+/** Looks for moto's server; `missing` says why it cannot run and how to get it. */
+export function findMoto(): { python: string; missing?: string } {
+  const python = process.env.PRISM_PYTHON || 'python3';
+  const moto = spawnSync(python, ['-c', 'import moto.server, flask'], { encoding: 'utf8' });
+  return moto.status === 0 ? { python } : { python, missing: `moto's server (${python} cannot import moto.server: pip install "moto[server]")` };
 }
 
 function compareVersions(a: string, b: string): number {

@@ -1,12 +1,12 @@
-import { mapPool } from '../../src/adapters/pool';
+import { mapPool } from '../../src/core/pool';
 import { applyStacks } from '../../src/apply/apply-stacks';
-import { AccountApplyOutcome } from '../../src/apply/rollout-events';
+import { AccountApplyOutcome } from '../../src/model/terraform';
 import { RolloutRow } from '../../src/model/rollout';
 
 const accounts = ['111111111111', '222222222222', '333333333333', '444444444444', '555555555555'];
 const pendingFor = (ids: readonly string[]) =>
   new Map(ids.map((account) => [account, [{ id: `r-${account}`, policy: 'P', account, event: 'EDIT', status: 'PENDING', startedAt: '2026-11-01T00:00:00Z', commit: 'c' } as RolloutRow]]));
-const ok: AccountApplyOutcome = { exitCode: 0, messages: [] };
+const ok: AccountApplyOutcome = { exitCode: 0 };
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
 describe('applyStacks (the apply loop, with accounts applied by an in-process function)', () => {
@@ -37,7 +37,7 @@ describe('applyStacks (the apply loop, with accounts applied by an in-process fu
       now: () => new Date(),
       applyAccount: async (account) => {
         started.push(account);
-        return { exitCode: 1, messages: [], setupError: `init failed in ${account}` };
+        return { exitCode: 1, setupError: `init failed in ${account}` };
       },
     });
     expect(started).toEqual(accounts.slice(0, 2));

@@ -1,34 +1,12 @@
-import { eventForResourceAction, interruptedRows, planRollouts, policyOfResource, settleRows } from '../../src/apply/rollout-events';
+import { interruptedRows, planRollouts, settleRows } from '../../src/apply/rollout-events';
 import { resolveSettings } from '../../src/core/settings';
 import { DeploymentModel } from '../../src/model/desired-state';
 import { RolloutRow } from '../../src/model/rollout';
-import { AccountChange, LibraryChanges } from '../../src/plan/change-set';
-import { parseUiStream, summarizePlan } from '../../src/plan/plan-summary';
+import { AccountChange, LibraryChanges } from '../../src/change/change-set';
+import { applyReport, parseUiStream } from '../../src/adapters/terraform/ui-stream';
 import { tfFixture } from '../helpers/fixtures';
 
 const noLibrary: LibraryChanges = { addedPolicies: new Set(), removedPolicies: new Set(), editedPolicies: new Set(), changedPermissionSets: new Set(), settingsChanged: false };
-
-describe('rollout events: from Terraform actions (table-tested against the real samples)', () => {
-  // the actions and import markers come from the real plan and UI samples; the resource type is Prism's
-  const showChange = (file: string, i = 0) => summarizePlan('x', tfFixture(file)).changes[i];
-  const uiChange = (file: string) => parseUiStream(tfFixture(file)).find((m) => m.type === 'planned_change')!.change!;
-  const table: [string, string, readonly string[], boolean, string | undefined][] = [
-    ['import (show -json)', 'aws_iam_policy', showChange('plan-json/tf-cloud-plan-import-config-gen.json').actions, showChange('plan-json/tf-cloud-plan-import-config-gen.json').importing !== undefined, 'ADOPT'],
-    ['import (-json UI planned_change)', 'aws_iam_policy', [uiChange('ui-json/tf-cloud-plan-import-config-gen.plan.jsonl').action!], false, 'ADOPT'],
-    ['create', 'aws_iam_policy', showChange('plan-json/checkov-aws-iam-policies.json', 2).actions, false, 'CREATE'],
-    ['update', 'aws_iam_policy', showChange('plan-json/tf-show-json-basic-delete.json', 0).actions, false, 'EDIT'],
-    ['delete', 'aws_iam_policy', showChange('plan-json/tf-show-json-basic-delete.json', 1).actions, false, 'DELETE'],
-    ['replace', 'aws_iam_policy', showChange('plan-json/tf-show-json-requires-replace.json').actions, false, 'EDIT'],
-    ['attachment created', 'aws_iam_role_policy_attachment', showChange('plan-json/checkov-aws-iam-policies.json', 2).actions, false, 'ATTACH'],
-    ['attachment deleted', 'aws_iam_role_policy_attachment', showChange('plan-json/tf-show-json-basic-delete.json', 1).actions, false, 'DETACH'],
-    ['attachment no-op: confirmed, no AWS call', 'aws_iam_role_policy_attachment', showChange('plan-json/tf-show-json-basic-update.json').actions, false, 'ATTACH'],
-    ['policy no-op', 'aws_iam_policy', showChange('plan-json/tf-show-json-basic-update.json').actions, false, undefined],
-    ['a role is not a policy rollout', 'aws_iam_role', ['create'], false, undefined],
-  ];
-  test.each(table)('%s', (_name, type, actions, importing, expected) => {
-    expect(eventForResourceAction(type, actions, importing)).toBe(expected);
-  });
-});
 
 describe('rollout events: planning and settling rows', () => {
   const ch = (kind: AccountChange['kind'], policy: string, account: string, ...permissionSets: string[]): AccountChange => ({ kind, policy, account, permissionSets });
@@ -65,7 +43,7 @@ describe('rollout events: planning and settling rows', () => {
   const row = (policy: string): RolloutRow => ({ id: policy, policy, account: '111111111111', event: 'DELETE', status: 'PENDING', startedAt: '2026-11-23T10:00:00Z', commit: 'c' });
 
   test('a clean apply makes every row SUCCESS', () => {
-    const rows = settleRows([row('A'), row('B')], { exitCode: 0, messages: parseUiStream(tfFixture('ui-json/tf-cloud-apply-json-with-outputs.apply.jsonl')) }, 'end');
+    const rows = settleRows([row('A'), row('B')], { exitCode: 0, report: applyReport(parseUiStream(tfFixture('ui-json/tf-cloud-apply-json-with-outputs.apply.jsonl'))) }, 'end');
     expect(rows.map((r) => r.status)).toEqual(['SUCCESS', 'SUCCESS']);
     expect(rows[0].endedAt).toBe('end');
   });
@@ -74,7 +52,7 @@ describe('rollout events: planning and settling rows', () => {
     const messages = parseUiStream(tfFixture('prism/apply-delete-conflict-beside-edit.jsonl'));
     // the real diagnostic names no address: the apply_errored hook says which resource failed
     expect(messages.filter((m) => m.type === 'diagnostic').map((m) => m.diagnostic!.address)).toEqual([undefined]);
-    const rows = settleRows([row('A'), { ...row('B'), event: 'EDIT' }, { ...row('C'), event: 'ATTACH' }], { exitCode: 1, messages }, 'end');
+    const rows = settleRows([row('A'), { ...row('B'), event: 'EDIT' }, { ...row('C'), event: 'ATTACH' }], { exitCode: 1, report: applyReport(messages) }, 'end');
     expect(rows[0]).toMatchObject({ status: 'FAILED', error: expect.stringContaining('DeleteConflict: Cannot delete a policy attached to entities.') });
     expect(rows[0].error).toContain('policy/Prism-A)');
     expect(rows[1]).toMatchObject({ status: 'SUCCESS', endedAt: 'end' });
@@ -84,30 +62,25 @@ describe('rollout events: planning and settling rows', () => {
 
   test("a policy whose planned change did not complete fails with the account's error", () => {
     const messages = parseUiStream(tfFixture('prism/apply-delete-conflict-beside-edit.jsonl')).filter((m) => !(m.type === 'apply_complete' && m.hook?.resource?.addr === 'aws_iam_policy.cmp_B'));
-    const [b] = settleRows([{ ...row('B'), event: 'EDIT' }], { exitCode: 1, messages }, 'end');
+    const [b] = settleRows([{ ...row('B'), event: 'EDIT' }], { exitCode: 1, report: applyReport(messages) }, 'end');
     // the only error names Prism-A, so B's row gets the generic failure, not A's message
     expect(b).toMatchObject({ status: 'FAILED', error: 'terraform apply failed (exit code 1)' });
   });
 
   test('a plan that failed (the real failed-plan sample) fails every row with its error', () => {
-    const rows = settleRows([row('A'), row('B')], { exitCode: 1, messages: parseUiStream(tfFixture('ui-json/tf-cloud-apply-json-with-error.plan.jsonl')) }, 'end');
+    const rows = settleRows([row('A'), row('B')], { exitCode: 1, report: applyReport(parseUiStream(tfFixture('ui-json/tf-cloud-apply-json-with-error.plan.jsonl'))) }, 'end');
     expect(rows.map((r) => r.status)).toEqual(['FAILED', 'FAILED']);
     expect(rows[0].error).toContain('Unsupported block type');
   });
 
   test('an error without an address (the real provisioner-error sample) fails every row with it', () => {
-    const rows = settleRows([row('A')], { exitCode: 1, messages: parseUiStream(tfFixture('ui-json/tf-cloud-apply-json-with-provisioner-error.apply.jsonl')) }, 'end');
+    const rows = settleRows([row('A')], { exitCode: 1, report: applyReport(parseUiStream(tfFixture('ui-json/tf-cloud-apply-json-with-provisioner-error.apply.jsonl'))) }, 'end');
     expect(rows[0].error).toContain('local-exec provisioner error');
   });
 
   test('a killed apply and a failed init', () => {
-    expect(settleRows([row('A')], { exitCode: null, messages: [] }, 'end')[0].error).toBe('interrupted: terraform was killed');
-    expect(settleRows([row('A')], { exitCode: 1, messages: [], setupError: 'terraform init failed' }, 'end')[0]).toMatchObject({ status: 'FAILED', error: 'terraform init failed' });
-  });
-
-  test('attachment addresses belong to their policy', () => {
-    expect(policyOfResource('aws_iam_role_policy_attachment.role_Dev__cmp_A_2eb')).toBe('A.b');
-    expect(policyOfResource('aws_iam_role_policy_attachment.role_Dev__aws_ReadOnlyAccess')).toBeUndefined();
+    expect(settleRows([row('A')], { exitCode: null }, 'end')[0].error).toBe('interrupted: terraform was killed');
+    expect(settleRows([row('A')], { exitCode: 1, setupError: 'terraform init failed' }, 'end')[0]).toMatchObject({ status: 'FAILED', error: 'terraform init failed' });
   });
 
   test('PENDING rows older than the threshold are interrupted; recent ones are left alone', () => {

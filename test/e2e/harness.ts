@@ -4,8 +4,9 @@
  * and the emulator are in src/testing/emulator.ts, which the benchmark shares.
  */
 import { spawnSync } from 'node:child_process';
-import { E2eTools, findTools } from '../../src/testing/emulator';
+import { E2eTools, findTools, findMoto } from '../../src/testing/emulator';
 
+import { E2E_REGION, Moto } from '../../src/testing/emulator';
 export { E2E_REGION, e2eEnv, Moto, terraformSettings } from '../../src/testing/emulator';
 export type { E2eTools } from '../../src/testing/emulator';
 
@@ -54,4 +55,42 @@ export function describeWithTerraform(name: string, fn: (terraform: string) => v
   }
   process.stderr.write(`\n*** SKIPPED (needs the real terraform binary): ${name}: ${why}. ***\n\n`);
   describe.skip(name, () => test.todo('terraform'));
+}
+
+/**
+ * `describe` for tests that need only moto (the AWS API emulator), not terraform: runs when moto's
+ * server can start; otherwise skips loudly, or fails under PRISM_E2E=required.
+ */
+export function describeWithMoto(name: string, fn: (python: string) => void): void {
+  const { python, missing } = findMoto();
+  if (!missing) {
+    describe(name, () => fn(python));
+    return;
+  }
+  if (process.env.PRISM_E2E === 'required') {
+    describe(name, () => test('has moto (PRISM_E2E=required)', () => {
+      throw new Error(missing);
+    }));
+    return;
+  }
+  process.stderr.write(`\n*** SKIPPED (needs the moto AWS emulator): ${name}: ${missing}. ***\n\n`);
+  describe.skip(name, () => test.todo('moto'));
+}
+
+/** Points the AWS SDK in this process at moto for the duration of a suite (restored afterwards). */
+export function useEmulatorInProcess(moto: () => Moto): void {
+  const saved: Record<string, string | undefined> = {};
+  const vars = (m: Moto): Record<string, string> => ({ AWS_ENDPOINT_URL: m.endpoint, AWS_ACCESS_KEY_ID: 'prism-e2e', AWS_SECRET_ACCESS_KEY: 'prism-e2e-not-a-secret', AWS_REGION: E2E_REGION, AWS_SESSION_TOKEN: '', AWS_PROFILE: '' });
+  beforeAll(() => {
+    for (const [k, v] of Object.entries(vars(moto()))) {
+      saved[k] = process.env[k];
+      process.env[k] = v;
+    }
+  });
+  afterAll(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
 }

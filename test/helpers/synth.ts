@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildModel, BuildModelOptions } from '../../src/model/build-model';
-import { materialisedPairs, parseLedger } from '../../src/model/rollout';
-import { stackName } from '../../src/synth/addresses';
-import { synthesizeStacks } from '../../src/synth/synthesize';
+import { materialisedPairs } from '../../src/model/rollout';
+import { parseLedger } from '../../src/artifacts/ledger';
+import { stackName } from '../../src/core/naming';
+import { synthesizeToFolder } from '../../src/pipeline/synth';
 import { loadAndValidate } from '../../src/validate/load-and-validate';
 import { FileMap, writeRepo } from './repo';
 
@@ -25,7 +26,7 @@ export async function synthFiles(files: FileMap, options: Omit<BuildModelOptions
   const base = options.base ? loadAndValidate(writeRepo(options.base)).documents : undefined;
   const model = buildModel(checked.documents, { ...options, base, materialised: materialisedPairs(parseLedger(checked.ledger).rows) });
   const outDir = path.join(dir, 'cdktf.out');
-  const result = await synthesizeStacks(model, { outDir, repoRoot: dir, perAccount: options.perAccount });
+  const result = await synthesizeToFolder(model, { outDir, repoRoot: dir, tuning: { perAccount: options.perAccount } });
   const stacks = new Map<string, StackJson>();
   for (const account of model.accounts.keys()) {
     stacks.set(account, JSON.parse(fs.readFileSync(path.join(outDir, 'stacks', stackName(account), 'cdk.tf.json'), 'utf8')));

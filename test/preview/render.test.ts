@@ -1,8 +1,8 @@
 import { resolveSettings } from '../../src/core/settings';
 import { RepoDocuments } from '../../src/model/types';
-import { AccountChange, LibraryChanges } from '../../src/plan/change-set';
-import { buildPreview, confirmedDeletes, PreviewInput } from '../../src/plan/preview';
-import { escapeMarkdown, GITHUB_COMMENT_LIMIT, PREVIEW_MARKER, previewToJson, renderPreview, summaryLine } from '../../src/plan/render-preview';
+import { AccountChange, LibraryChanges } from '../../src/change/change-set';
+import { buildPreview, confirmedDeletes, PreviewInput } from '../../src/preview/preview';
+import { escapeMarkdown, GITHUB_COMMENT_LIMIT, PREVIEW_MARKER, previewToJson, renderPreview, summaryLine } from '../../src/preview/render';
 
 const doc = (action: string) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
 function docs(policies: Record<string, { action: string; description?: string }>): RepoDocuments {

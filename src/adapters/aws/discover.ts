@@ -1,10 +1,11 @@
 import { GetPolicyCommand, GetPolicyVersionCommand, IAMClient, paginateListEntitiesForPolicy } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { AssumeRoleSettings, roleArnFor, Settings } from '../../core/settings';
+import { accountRoleArn, policyArn, TAGS } from '../../core/naming';
+import { AssumeRoleSettings, Settings } from '../../core/settings';
 import { AccountDiscovery, DiscoveryResults, PolicyDiscovery } from '../../model/discovery';
 import { normalizePolicyText } from '../../model/normalize';
 import { PolicyDocument } from '../../model/types';
-import { mapPool } from '../pool';
+import { mapPool } from '../../core/pool';
 
 /** What to look up in one account. */
 export interface DiscoverTarget {
@@ -74,7 +75,7 @@ export function decodePolicyDocument(raw: string): unknown {
 }
 
 async function discoverPolicy(iam: IAMClient, account: string, name: string, deleting: boolean, options: DiscoverOptions, partition: string, startedAt: string): Promise<PolicyDiscovery> {
-  const arn = `arn:${partition}:iam::${account}:policy/Prism-${name}`;
+  const arn = policyArn(account, name, partition);
   const sleep = options.sleep ?? defaultSleep;
   let policy;
   try {
@@ -83,14 +84,14 @@ async function discoverPolicy(iam: IAMClient, account: string, name: string, del
     if ((err as Error).name === 'NoSuchEntityException') return { state: 'absent' };
     throw err;
   }
-  const managed = tagValue(policy?.Tags, 'Prism:Managed') === 'true';
+  const managed = tagValue(policy?.Tags, TAGS.managed) === 'true';
   const found: { -readonly [K in keyof PolicyDiscovery]: PolicyDiscovery[K] } = {
     state: managed ? 'managed' : 'unmanaged',
     arn,
     defaultVersionId: policy?.DefaultVersionId,
   };
   if (managed) {
-    const adoptedAt = tagValue(policy?.Tags, 'Prism:AdoptedAt');
+    const adoptedAt = tagValue(policy?.Tags, TAGS.adoptedAt);
     if (adoptedAt) found.adoptedAt = adoptedAt;
   } else {
     // recorded once: the first discovery that finds it untagged sets the time; later ones reuse it
@@ -129,7 +130,7 @@ async function discoverAccount(sts: STSClient, target: DiscoverTarget, options: 
       () =>
         sts.send(
           new AssumeRoleCommand({
-            RoleArn: roleArnFor(role, target.account),
+            RoleArn: accountRoleArn(role.arnPattern, target.account),
             RoleSessionName: role.sessionName,
             ...(role.externalId ? { ExternalId: role.externalId } : {}),
             DurationSeconds: 900,

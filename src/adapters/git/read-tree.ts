@@ -43,7 +43,7 @@ function readBlobs(root: string, objects: string[]): Promise<Map<string, Buffer>
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', (err) => reject(externalError(`cannot run git: ${err.message}`, err)));
     child.on('close', (code) => {
-      if (code !== 0) return reject(externalError(`git cat-file failed: ${stderr.trim()}`, undefined, code ?? undefined));
+      if (code !== 0) return reject(externalError(`git cat-file failed (exit code ${code}): ${stderr.trim()}`));
       const buf = Buffer.concat(chunks);
       let pos = 0;
       for (const object of objects) {

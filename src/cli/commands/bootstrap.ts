@@ -1,12 +1,16 @@
-import * as path from 'node:path';
 import { usageError } from '../../core/errors';
-import { bootstrapDocuments } from '../../model/bootstrap';
-import { loadAndValidate } from '../../validate/load-and-validate';
-import { info, parseAccountList, parseFlags, refuseOnErrors } from '../args';
+import { bootstrap } from '../../pipeline/bootstrap';
+import { accountList, repoDir } from '../args';
+import { defineCommand } from '../command';
+import { ACCOUNTS, DIR } from '../flags';
+import { printRefusal, shown } from '../output';
 
-export const BOOTSTRAP_HELP = `prism bootstrap --github-repo OWNER/NAME --hub-account ID [--accounts ID,ID] [--admin-role NAME] [--branch main] [--out DIR]
-
-Writes a CDKTF stack per account (default: every assigned account, plus the hub) that creates the
+/** `prism bootstrap`. */
+export const command = defineCommand({
+  name: 'bootstrap',
+  summary: 'the roles the pipeline assumes in each account, as CDKTF stacks (least privilege)',
+  usage: ['bootstrap --github-repo OWNER/NAME --hub-account ID [--accounts ID,ID] [--admin-role NAME] [--branch main] [--out DIR]'],
+  description: `Writes a CDKTF stack per account (default: every assigned account, plus the hub) that creates the
 roles the pipeline assumes: PrismDeploy (least privilege: Prism-* policies and Prism roles only) and
 PrismPlan (read-only), trusting only the hub account's PrismDeployHub / PrismPlanHub roles; and, in
 the hub account, the GitHub OIDC provider and those two hub roles, trusting only this repository
@@ -14,38 +18,27 @@ the hub account, the GitHub OIDC provider and those two hub roles, trusting only
 
   cd <out>/stacks/bootstrap-<account> && terraform init && terraform apply
 
-  --admin-role NAME  a role the bootstrap assumes in each account (default OrganizationAccountAccessRole)
-  --out DIR          output folder (default: <dir>/cdktf.out.bootstrap)`;
-
-/** `prism bootstrap`. */
-export async function bootstrapCommand(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, {
-    dir: { type: 'string' },
-    'github-repo': { type: 'string' },
-    'hub-account': { type: 'string' },
-    accounts: { type: 'string' },
-    'admin-role': { type: 'string' },
-    branch: { type: 'string' },
-    out: { type: 'string' },
-  });
-  if (values.help) {
-    process.stdout.write(BOOTSTRAP_HELP + '\n');
+The stacks keep their state where settings.backend says (local: next to the account states).`,
+  flags: {
+    dir: DIR,
+    'github-repo': { type: 'string', value: 'OWNER/NAME', description: 'the GitHub repository whose workflows may assume the hub roles (required)' },
+    'hub-account': { type: 'string', value: 'ID', description: 'the account where CI signs in through GitHub OIDC (required)' },
+    accounts: { ...ACCOUNTS, description: 'only these accounts (default: every assigned account), plus the hub' },
+    'admin-role': { type: 'string', value: 'NAME', description: 'a role the bootstrap assumes in each account (default OrganizationAccountAccessRole)' },
+    branch: { type: 'string', value: 'NAME', description: 'the branch whose workflows may deploy (default main)' },
+    out: { type: 'string', value: 'DIR', description: 'output folder (default: <dir>/cdktf.out.bootstrap)' },
+  },
+  examples: [{ command: 'bootstrap --github-repo acme/iam-policies --hub-account 111122223333', description: 'stacks for every assigned account and the hub' }],
+  exitCodes: ['0 written', '1 the repository has errors (nothing written)', '2 usage error'],
+  async run({ flags }, io) {
+    const repo = flags['github-repo'];
+    if (!repo || !/^[\w.-]+\/[\w.-]+$/.test(repo)) throw usageError(`--github-repo is ${JSON.stringify(repo ?? '')}; expected OWNER/NAME`);
+    const hub = flags['hub-account'];
+    if (!hub) throw usageError('--hub-account ID is required: the account where CI assumes its roles through GitHub OIDC');
+    if (!/^\d{12}$/.test(hub)) throw usageError(`--hub-account is ${JSON.stringify(hub)}; expected one 12-digit account ID`);
+    const outcome = await bootstrap({ dir: repoDir(flags.dir), githubRepo: repo, hubAccount: hub, accounts: accountList('accounts', flags.accounts), adminRole: flags['admin-role'], branch: flags.branch, out: flags.out });
+    if (outcome.kind === 'refused') return printRefusal(io, 'bootstrap', outcome);
+    io.stderr(`bootstrap: ${outcome.accounts.length} stack(s) -> ${shown(outcome.out)} (hub ${hub}, repository ${repo})\n`);
     return 0;
-  }
-  const repo = values['github-repo'];
-  if (!repo || !/^[\w.-]+\/[\w.-]+$/.test(repo)) throw usageError(`--github-repo is ${JSON.stringify(repo ?? '')}; expected owner/name`);
-  const hub = parseAccountList(values['hub-account'])?.[0];
-  if (!hub) throw usageError('--hub-account ID is required: the account where CI assumes its roles through GitHub OIDC');
-  const dir = path.resolve(values.dir ?? '.');
-  const checked = loadAndValidate(dir);
-  if (refuseOnErrors(checked.diagnostics, 'bootstrap', 'nothing was written')) return 1;
-  const assigned = new Set(checked.documents.assignments.flatMap((a) => a.accounts));
-  const accounts = [...new Set([...(parseAccountList(values.accounts) ?? assigned), hub])].sort();
-  const settings = checked.documents.settings;
-  const stacks = accounts.map((account) => ({ account, docs: bootstrapDocuments(settings, account, { githubRepo: repo, hubAccount: hub, branch: values.branch }) }));
-  const out = path.resolve(values.out ?? path.join(dir, 'cdktf.out.bootstrap'));
-  const { synthesizeBootstrap } = await import('../../synth/bootstrap-stack');
-  synthesizeBootstrap(out, stacks, settings, values['admin-role'] ?? 'OrganizationAccountAccessRole', dir);
-  info(`bootstrap: ${accounts.length} stack(s) -> ${path.relative(process.cwd(), out) || out} (hub ${hub}, repository ${repo})`);
-  return 0;
-}
+  },
+});

@@ -1,27 +1,26 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { loadDiscoveryResults } from '../../load/read-discovery';
-import { findDrift, renderDriftReport } from '../../plan/drift-report';
-import { parseFlags } from '../args';
-import { readPlanFile } from './preview';
-
-export const DRIFT_HELP = `prism drift [--plan FILE] [--discovery FILE] [--dir DIR]
-
-Reports what was edited outside Prism, from refresh-only plans (prism plan --all --refresh-only) and
-discovery (prism discover --all), as the markdown body of the one drift issue the scheduled
-workflow opens or updates. Exit codes: 0 no drift, 1 drift found, 2 usage.`;
+import { drift } from '../../pipeline/drift';
+import { repoDir } from '../args';
+import { defineCommand } from '../command';
+import { DIR, DISCOVERY } from '../flags';
 
 /** `prism drift`. */
-export async function driftCommand(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { dir: { type: 'string' }, plan: { type: 'string', multiple: true }, discovery: { type: 'string' } });
-  if (values.help) {
-    process.stdout.write(DRIFT_HELP + '\n');
-    return 0;
-  }
-  const dir = path.resolve(values.dir ?? '.');
-  const plans = (values.plan?.length ? values.plan : [path.join(dir, '.prism', 'plan.json')].filter((f) => fs.existsSync(f))).flatMap((f) => readPlanFile(path.resolve(f)));
-  const discovery = loadDiscoveryResults(dir, values.discovery);
-  const { findings, failed } = findDrift(plans, discovery);
-  process.stdout.write(renderDriftReport(findings, failed, new Date().toISOString().slice(0, 10)) + '\n');
-  return findings.length ? 1 : 0;
-}
+export const command = defineCommand({
+  name: 'drift',
+  summary: 'report what was edited outside Prism, for the scheduled drift issue',
+  usage: ['drift [--plan FILE]... [--discovery FILE]'],
+  description: `Reports what was edited outside Prism, from refresh-only plans (prism plan --all --refresh-only)
+and discovery (prism discover --all), as the markdown body of the one drift issue the scheduled
+workflow opens or updates. Only attributes the stacks set count as drift.`,
+  flags: {
+    dir: DIR,
+    plan: { type: 'string', multiple: true, value: 'FILE', description: 'refresh-only plan summaries (default: <dir>/.prism/plan.json when present)' },
+    discovery: DISCOVERY,
+  },
+  examples: [{ command: 'drift --plan .prism/drift-plan.json', description: 'after prism plan --all --refresh-only --out .prism/drift-plan.json and prism discover --all' }],
+  exitCodes: ['0 no drift', '1 drift found', '2 usage error'],
+  async run({ flags }, io) {
+    const outcome = drift({ dir: repoDir(flags.dir), planFiles: flags.plan, discoveryFile: flags.discovery });
+    io.stdout(outcome.markdown + '\n');
+    return outcome.findings.length ? 1 : 0;
+  },
+});

@@ -1,52 +1,41 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { parseFlags } from '../args';
-import { synthCommand } from './synth';
-import { validateCommand } from './validate';
-
-export const EXAMPLE_HELP = `prism example [--keep]
-
-Runs the pipeline's main job on the bundled example organisation, offline, on embedded defaults:
-validate, then synth, then the propagation preview of an example change. It works on a copy in a
-temporary folder (a fresh git repository), so your checkout is never touched.
-
-  --keep   keep the temporary folder and print its path`;
-
-/** The bundled example: the repository's own user files. */
-const EXAMPLE_ROOT = path.join(__dirname, '..', '..', '..');
-const EXAMPLE_ITEMS = ['policies', 'permission-sets', 'assignments', 'cdktf.json'];
-
-function heading(text: string): void {
-  process.stdout.write(`\n=== ${text} ===\n\n`);
-}
+import { example } from '../../pipeline/example';
+import { defineCommand } from '../command';
+import { formatDiagnostics, printRefusal, shown } from '../output';
+import { TerminalReporter } from '../terminal';
 
 /** `prism example`. */
-export async function exampleCommand(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { keep: { type: 'boolean' } });
-  if (values.help) {
-    process.stdout.write(EXAMPLE_HELP + '\n');
-    return 0;
-  }
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-example-'));
-  try {
-    for (const item of EXAMPLE_ITEMS) fs.cpSync(path.join(EXAMPLE_ROOT, item), path.join(work, item), { recursive: true });
-    process.stdout.write(`prism example: working on a copy of the bundled organisation in ${work}\n`);
-
+export const command = defineCommand({
+  name: 'example',
+  summary: 'run validate, synth and preview on the bundled example, offline',
+  usage: ['example [--keep]'],
+  description: `Runs the pipeline's main job on the bundled example organisation, offline, on embedded defaults:
+validate, then synth, then the propagation preview of an example change (DataLakeRead gains an
+action; the Developer permission set gains ReadOnlyBilling). It works on a copy in a temporary
+folder (a fresh git repository), so your checkout is never touched.`,
+  flags: { keep: { type: 'boolean', description: 'keep the temporary folder and print its path' } },
+  examples: [{ command: 'example', description: 'see what Prism does, with no AWS, Terraform or GitHub' }],
+  exitCodes: ['0 done', '1 the example has errors (it should not)'],
+  async run({ flags }, io) {
+    const reporter = new TerminalReporter('example', io);
+    const heading = (text: string) => io.stdout(`\n=== ${text} ===\n\n`);
+    const outcome = await example({ keep: flags.keep, reporter });
+    io.stdout(`prism example: worked on a copy of the bundled organisation in ${outcome.work}\n`);
     heading('1. prism validate');
-    const validated = await validateCommand(['--dir', work]);
-    if (validated !== 0) return validated;
-
-    heading('2. prism synth');
-    const synthesized = await synthCommand(['--dir', work]);
-    if (synthesized !== 0) return synthesized;
-    const stacks = fs.readdirSync(path.join(work, 'cdktf.out', 'stacks'));
-    process.stdout.write(`${stacks.length} stacks in cdktf.out/stacks: ${stacks.join(', ')}\n`);
-
-    const { runExampleChange } = await import('./example-change');
-    return await runExampleChange(work, heading);
-  } finally {
-    if (values.keep) process.stdout.write(`\nkept ${work}\n`);
-    else fs.rmSync(work, { recursive: true, force: true });
-  }
-}
+    io.stdout(formatDiagnostics(outcome.validation, 'text') + '\n');
+    let code = outcome.validation.some((d) => d.severity === 'error') ? 1 : 0;
+    if (outcome.synth) {
+      heading('2. prism synth');
+      if (outcome.synth.kind === 'refused') return printRefusal(io, 'synth', outcome.synth);
+      const r = outcome.synth.result;
+      io.stdout(`synthesised ${r.stacks} account stack(s): ${r.policies} policies, ${r.roles} roles, ${r.resources} resources\n`);
+      io.stdout(`${outcome.stacks!.length} stacks in cdktf.out/stacks: ${outcome.stacks!.join(', ')}\n`);
+    }
+    if (outcome.preview) {
+      heading('3. prism preview --base HEAD (the example change: edit DataLakeRead, attach ReadOnlyBilling to Developer)');
+      io.stdout(outcome.preview.markdown + '\n');
+      code = outcome.preview.failures.length ? 1 : code;
+    }
+    if (outcome.kept) io.stdout(`\nkept ${shown(outcome.work)}\n`);
+    return code;
+  },
+});

@@ -1,36 +1,31 @@
-import * as path from 'node:path';
-import { countBySeverity, diagnosticToJson, formatDiagnosticGithub, formatDiagnosticText, hasErrors } from '../../core/diagnostics';
-import { loadAndValidate } from '../../validate/load-and-validate';
-import { oneOf, parseFlags } from '../args';
+import { hasErrors } from '../../core/diagnostics';
+import { validate } from '../../pipeline/validate';
+import { oneOf, repoDir } from '../args';
+import { defineCommand } from '../command';
+import { DIR } from '../flags';
+import { formatDiagnostics } from '../output';
 
-export const VALIDATE_HELP = `prism validate [--dir DIR] [--format text|json|github]
-
-Checks every file in policies/, permission-sets/, assignments/ and the settings in cdktf.json,
-and reports every problem at once with its file, line and column.
-
-  --dir DIR       repository root (default: current directory)
-  --format FMT    text (default), json, or github (workflow commands: annotations on the PR)
-
-Exit codes: 0 no errors (warnings and notes allowed), 1 errors, 2 usage error.`;
-
-/** `prism validate`: prints diagnostics; exit 1 when any is an error. */
-export async function validateCommand(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { dir: { type: 'string' }, format: { type: 'string' } });
-  if (values.help) {
-    process.stdout.write(VALIDATE_HELP + '\n');
-    return 0;
-  }
-  const format = oneOf('format', values.format, ['text', 'json', 'github'] as const, 'text');
-  const dir = path.resolve(values.dir ?? '.');
-  const { diagnostics } = loadAndValidate(dir);
-  if (format === 'json') {
-    process.stdout.write(JSON.stringify({ diagnostics: diagnostics.map(diagnosticToJson) }, null, 2) + '\n');
-  } else if (format === 'github') {
-    for (const d of diagnostics) process.stdout.write(formatDiagnosticGithub(d) + '\n');
-  } else {
-    for (const d of diagnostics) process.stdout.write(formatDiagnosticText(d) + '\n');
-    const c = countBySeverity(diagnostics);
-    process.stdout.write(`${c.error} error(s), ${c.warning} warning(s), ${c.note} note(s)\n`);
-  }
-  return hasErrors(diagnostics) ? 1 : 0;
-}
+/** `prism validate`. */
+export const command = defineCommand({
+  name: 'validate',
+  summary: 'check policies, permission sets, assignments and settings',
+  usage: ['validate [--dir DIR] [--format text|json|github]'],
+  description: `Checks every file in policies/, permission-sets/, assignments/ and the settings in cdktf.json,
+and reports every problem at once with its file, line and column.`,
+  flags: {
+    dir: DIR,
+    format: { type: 'string', value: 'FMT', description: 'text (default), json, or github (workflow commands: annotations on the pull request)' },
+  },
+  examples: [
+    { command: 'validate', description: 'check the repository in the current folder' },
+    { command: 'validate --format github', description: 'in a workflow: every problem becomes an annotation on the diff' },
+  ],
+  exitCodes: ['0 no errors (warnings and notes allowed)', '1 errors', '2 usage error'],
+  async run({ flags }, io) {
+    const format = oneOf('format', flags.format, ['text', 'json', 'github'] as const, 'text');
+    const { diagnostics } = validate({ dir: repoDir(flags.dir) });
+    const text = formatDiagnostics(diagnostics, format);
+    if (text) io.stdout(text + '\n');
+    return hasErrors(diagnostics) ? 1 : 0;
+  },
+});

@@ -1,0 +1,42 @@
+/** Printing shared by commands: refusals, diagnostics and summaries. */
+import * as path from 'node:path';
+import { countBySeverity, Diagnostic, diagnosticToJson, formatDiagnosticGithub, formatDiagnosticText } from '../core/diagnostics';
+import type { Refused } from '../pipeline/reporter';
+import type { RunOutcome } from '../pipeline/rollouts';
+import { Io } from './command';
+
+/** Prints why a command did nothing (the repository has errors) and returns exit code 1. */
+export function printRefusal(io: Io, command: string, refused: Refused): number {
+  for (const d of refused.errors) io.stderr(formatDiagnosticText(d) + '\n');
+  io.stderr(`prism ${command}: the repository has errors; ${refused.consequence}. Run prism validate for details.\n`);
+  return 1;
+}
+
+/** Diagnostics as text (with a count), JSON or GitHub workflow commands. */
+export function formatDiagnostics(diagnostics: readonly Diagnostic[], format: 'text' | 'json' | 'github'): string {
+  if (format === 'json') return JSON.stringify({ diagnostics: diagnostics.map(diagnosticToJson) }, null, 2);
+  if (format === 'github') return diagnostics.map(formatDiagnosticGithub).join('\n');
+  const c = countBySeverity(diagnostics);
+  return [...diagnostics.map(formatDiagnosticText), `${c.error} error(s), ${c.warning} warning(s), ${c.note} note(s)`].join('\n');
+}
+
+/** A path as the user would type it: relative to the current folder when inside it. */
+export function shown(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') ? rel : file;
+}
+
+/** Prints a shard matrix (stdout) and how it splits (stderr); exit code 0. */
+export function printMatrix(io: Io, m: { matrix: { include: readonly unknown[] }; json: string }, accounts: number): number {
+  io.stdout(m.json + '\n');
+  io.stderr(`${accounts} account(s) in ${m.matrix.include.length} shard(s)\n`);
+  return 0;
+}
+
+/** Prints a run's rollout tables and its one-line result; exit code 0 only when every account succeeded. */
+export function printRunOutcome(io: Io, reporter: { info(line: string): void }, outcome: RunOutcome): number {
+  for (const t of outcome.tables) io.stdout(t.text + '\n\n');
+  const { accounts, failedAccounts: failed, skippedAccounts: skipped } = outcome;
+  reporter.info(`applied ${accounts.length - failed.length - skipped.length} of ${accounts.length} account(s); ${failed.length} failed${skipped.length ? `, ${skipped.length} not started (failure tolerance)` : ''}`);
+  return failed.length || skipped.length ? 1 : 0;
+}

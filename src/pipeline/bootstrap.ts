@@ -1,0 +1,41 @@
+/** The bootstrap use case: the roles the pipeline assumes in each account, as CDKTF stacks. */
+import * as path from 'node:path';
+import { replaceOutputFolder } from '../artifacts/atomic-file';
+import { bootstrapDocuments } from '../model/bootstrap';
+import { loadAndValidate } from '../validate/load-and-validate';
+import { Refused, refuseOnErrors } from './reporter';
+import { protectedFolders } from './synth';
+
+/** Inputs of `bootstrap`. */
+export interface BootstrapInput {
+  readonly dir: string;
+  /** owner/name of the GitHub repository whose OIDC subjects the hub roles trust. */
+  readonly githubRepo: string;
+  /** The account where CI signs in through GitHub OIDC. */
+  readonly hubAccount: string;
+  /** @default every assigned account, plus the hub */
+  readonly accounts?: readonly string[];
+  /** @default 'OrganizationAccountAccessRole' */
+  readonly adminRole?: string;
+  /** @default 'main' */
+  readonly branch?: string;
+  /** @default <dir>/cdktf.out.bootstrap */
+  readonly out?: string;
+}
+
+/** Writes one bootstrap stack per account into a Prism output folder (never over a user folder). */
+export async function bootstrap(input: BootstrapInput): Promise<Refused | { kind: 'written'; out: string; accounts: string[] }> {
+  const checked = loadAndValidate(input.dir);
+  const refused = refuseOnErrors(checked.diagnostics, 'nothing was written');
+  if (refused) return refused;
+  const assigned = new Set(checked.documents.assignments.flatMap((a) => a.accounts));
+  const accounts = [...new Set([...(input.accounts ?? assigned), input.hubAccount])].sort();
+  const settings = checked.documents.settings;
+  const stacks = accounts.map((account) => ({ account, docs: bootstrapDocuments(settings, account, { githubRepo: input.githubRepo, hubAccount: input.hubAccount, branch: input.branch }) }));
+  const out = path.resolve(input.out ?? path.join(input.dir, 'cdktf.out.bootstrap'));
+  const { synthesizeBootstrap } = await import('../synth/bootstrap-stack');
+  await replaceOutputFolder(out, { flag: '--out', protectedDirs: protectedFolders(input.dir) }, (tmp) =>
+    synthesizeBootstrap({ writeTo: tmp, outDir: out, stacks, settings, adminRole: input.adminRole ?? 'OrganizationAccountAccessRole', repoRoot: input.dir }),
+  );
+  return { kind: 'written', out, accounts };
+}

@@ -1,0 +1,112 @@
+/**
+ * The preview use case: what a change does to every policy in every account, in the product's
+ * words, merged with discovery and Terraform's plans, written to a file and optionally posted as the
+ * one comment on the pull request.
+ */
+import * as path from 'node:path';
+import { writeFileAtomic } from '../artifacts/atomic-file';
+import { loadPlanSummaries } from '../artifacts/plan-file';
+import { classifyEdit, EditClassification } from '../change/classify';
+import { hasErrors } from '../core/diagnostics';
+import { usageError } from '../core/errors';
+import { buildPreview, confirmedDeletes, Preview } from '../preview/preview';
+import { GITHUB_COMMENT_LIMIT, PREVIEW_MARKER, previewToJson, renderPreview } from '../preview/render';
+import { appendStepSummary, pullRequestEvent } from '../adapters/github/actions';
+import { loadChange } from './change';
+import { Reporter } from './reporter';
+
+/** The default file the full preview is written to, relative to the repository root. */
+export const DEFAULT_PREVIEW_FILE = path.join('.prism', 'preview.md');
+
+/** Inputs of `preview`. */
+export interface PreviewInput {
+  readonly dir: string;
+  /** The commit the pull request goes into. */
+  readonly base: string;
+  /** @default the working tree */
+  readonly head?: string;
+  readonly discoveryFile?: string;
+  /** Plan files (several: sharded plan jobs). @default <dir>/.prism/plan.json when present */
+  readonly planFiles?: readonly string[];
+  /** Deletes confirmed on the command line, besides the pull request's labels and description. */
+  readonly confirmDeletes?: readonly string[];
+  /** @default <dir>/.prism/preview.md */
+  readonly out?: string;
+  /** Post (create or update) the one preview comment on the pull request. */
+  readonly post?: { readonly pr?: number; readonly repo?: string };
+  readonly reporter: Reporter;
+}
+
+/** What `preview` produced. */
+export interface PreviewOutcome {
+  readonly preview: Preview;
+  readonly markdown: string;
+  readonly json: Record<string, unknown>;
+  /** Where the full markdown was written. */
+  readonly file: string;
+  readonly posted?: { readonly action: 'created' | 'updated'; readonly id: number; readonly trimmed: boolean; readonly where: string };
+  /** Why the check fails, if it does: validation errors, unconfirmed deletes, failed plans. */
+  readonly failures: readonly string[];
+}
+
+/** Builds the preview of the change from `base` to `head`, writes it, and posts it when asked. */
+export async function preview(input: PreviewInput): Promise<PreviewOutcome> {
+  const { dir, reporter } = input;
+  const ctx = await loadChange({ dir, base: input.base, head: input.head, discoveryFile: input.discoveryFile && path.resolve(input.discoveryFile) });
+  const plan = loadPlanSummaries(dir, input.planFiles);
+
+  // the pull request: delete confirmations, and where to post
+  const event = pullRequestEvent();
+  const number = input.post?.pr ?? event?.number;
+  let labels = event?.labels ?? [];
+  let body = event?.body ?? '';
+  let poster: (() => Promise<PreviewOutcome['posted']>) | undefined;
+  if (input.post) {
+    if (!number) throw usageError('--post needs the pull request: --pr N, or run in a pull_request workflow');
+    const { createGitHub, parseRepoSlug } = await import('../adapters/github/client');
+    const { readPullRequest, upsertComment } = await import('../adapters/github/comment');
+    const gh = createGitHub({ log: (l) => reporter.info(l) });
+    const pr = { ...parseRepoSlug(input.post.repo ?? process.env.GITHUB_REPOSITORY), number };
+    if (!event) ({ labels, body } = await readPullRequest(gh, pr));
+    poster = async () => {
+      const { markdown, trimmed } = renderPreview(built, GITHUB_COMMENT_LIMIT - 100);
+      const r = await upsertComment(gh, pr, markdown, PREVIEW_MARKER);
+      return { ...r, trimmed, where: `${pr.owner}/${pr.repo}#${pr.number}` };
+    };
+  }
+  const confirmed = confirmedDeletes(labels, body);
+  for (const n of input.confirmDeletes ?? []) confirmed.add(n);
+
+  // what each edit means: additive, breaking or mixed (wildcards expanded with iam-expand)
+  const classifications = new Map<string, EditClassification>();
+  for (const name of ctx.library.editedPolicies) classifications.set(name, await classifyEdit(ctx.base.documents.policies.get(name)?.document, ctx.head.documents.policies.get(name)?.document));
+
+  const built = buildPreview({
+    classifications,
+    baseCommit: ctx.baseCommit,
+    headLabel: input.head ?? 'working tree',
+    base: ctx.base.documents,
+    head: ctx.head.documents,
+    headDiagnostics: ctx.head.diagnostics,
+    library: ctx.library,
+    changes: ctx.changes,
+    discovery: ctx.discovery,
+    plan,
+    confirmedDeletes: confirmed,
+    work: { accountsBuilt: ctx.affected.size, totalAccounts: ctx.totalAccounts },
+  });
+  const markdown = renderPreview(built).markdown;
+
+  // the full text always goes to a file the workflow can upload, and to the job summary
+  const file = path.resolve(input.out ?? path.join(dir, DEFAULT_PREVIEW_FILE));
+  writeFileAtomic(file, markdown + '\n');
+  appendStepSummary(markdown);
+  const posted = poster ? await poster() : undefined;
+
+  const failures: string[] = [];
+  if (hasErrors(ctx.head.diagnostics)) failures.push('the repository has validation errors');
+  for (const n of built.unconfirmedDeletes) failures.push(`deleting ${n} is not confirmed (label prism:delete:${n}, or "Prism-Confirm-Delete: ${n}" in the description)`);
+  const failedPlans = (plan ?? []).filter((p) => p.status === 'failed').length;
+  if (failedPlans) failures.push(`terraform plan failed in ${failedPlans} account(s)`);
+  return { preview: built, markdown, json: previewToJson(built), file, ...(posted ? { posted } : {}), failures };
+}

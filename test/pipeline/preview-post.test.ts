@@ -1,0 +1,79 @@
+import { createGitHub } from '../../src/adapters/github/client';
+import { upsertComment } from '../../src/adapters/github/comment';
+import { preview } from '../../src/pipeline/preview';
+import { CollectingReporter } from '../../src/pipeline/reporter';
+import { PREVIEW_MARKER } from '../../src/preview/render';
+import { FakeGitHub } from '../helpers/fake-github';
+import { change, gitRepo } from '../helpers/git';
+import { org } from '../helpers/synth';
+
+const pr = { owner: 'acme', repo: 'iam', number: 7 };
+
+describe('preview: posting the one comment (local GitHub API)', () => {
+  let gh: FakeGitHub;
+  let baseUrl: string;
+  beforeEach(async () => {
+    gh = new FakeGitHub();
+    baseUrl = await gh.start();
+  });
+  afterEach(() => gh.stop());
+  const client = () => createGitHub({ token: 'test-token', baseUrl, retryAfterBaseValue: 1 });
+
+  test('creates the comment when there is none, then updates it in place', async () => {
+    gh.comments = [{ id: 1, body: 'LGTM' }];
+    const first = await upsertComment(client(), pr, `${PREVIEW_MARKER}\nfirst`, PREVIEW_MARKER);
+    expect(first.action).toBe('created');
+    const second = await upsertComment(client(), pr, `${PREVIEW_MARKER}\nsecond`, PREVIEW_MARKER);
+    expect(second).toEqual({ action: 'updated', id: first.id });
+    expect(gh.comments.map((c) => c.body)).toEqual(['LGTM', `${PREVIEW_MARKER}\nsecond`]);
+    expect(gh.received.map((r) => `${r.method} ${r.path.split('?')[0]}`)).toEqual([
+      'GET /repos/acme/iam/issues/7/comments',
+      'POST /repos/acme/iam/issues/7/comments',
+      'GET /repos/acme/iam/issues/7/comments',
+      `PATCH /repos/acme/iam/issues/comments/${first.id}`,
+    ]);
+    expect(gh.received.every((r) => r.authorized)).toBe(true);
+  });
+
+  test('pages through the comments to find its own', async () => {
+    gh.perPage = 2;
+    gh.comments = [1, 2, 3, 4, 5].map((id) => ({ id, body: id === 5 ? `${PREVIEW_MARKER}\nold` : `comment ${id}` }));
+    const r = await upsertComment(client(), pr, `${PREVIEW_MARKER}\nnew`, PREVIEW_MARKER);
+    expect(r).toEqual({ action: 'updated', id: 5 });
+    expect(gh.received.filter((x) => x.method === 'GET').map((x) => new URL('http://x' + x.path).searchParams.get('page'))).toEqual([null, '2', '3']);
+  });
+
+  test('a 422 is reported as GitHub refusing, not retried', async () => {
+    gh.failures = [{ method: 'POST', status: 422, message: 'Validation Failed' }];
+    await expect(upsertComment(client(), pr, `${PREVIEW_MARKER}\nx`, PREVIEW_MARKER)).rejects.toThrow(/GitHub refused the preview comment on acme\/iam#7 \(HTTP 422\)/);
+    expect(gh.received.filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+
+  test('a 502 is retried until it succeeds', async () => {
+    gh.failures = [{ method: 'GET', status: 502 }];
+    const r = await upsertComment(client(), pr, `${PREVIEW_MARKER}\nx`, PREVIEW_MARKER);
+    expect(r.action).toBe('created');
+    expect(gh.received.map((x) => x.method)).toEqual(['GET', 'GET', 'POST']);
+  });
+
+  test('the preview use case reads delete confirmations from the pull request and posts', async () => {
+    const dir = gitRepo(org());
+    change(dir, { 'policies/Billing.json': null, 'permission-sets/Finance.yaml': 'description: none\n' });
+    gh.pr = { labels: [{ name: 'prism:delete:Billing' }], body: '' };
+    const env = { GITHUB_TOKEN: 'test-token', GITHUB_API_URL: baseUrl, GITHUB_REPOSITORY: 'acme/iam', GITHUB_EVENT_PATH: '', GITHUB_STEP_SUMMARY: '' };
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      const outcome = await preview({ dir, base: 'main', post: { pr: 7 }, reporter: new CollectingReporter() });
+      expect(outcome.failures).toEqual([]);
+      expect(outcome.posted).toMatchObject({ action: 'created', where: 'acme/iam#7', trimmed: false });
+    } finally {
+      process.env = saved;
+    }
+    expect(gh.comments).toHaveLength(1);
+    expect(gh.comments[0].body).toContain('This will detach the policy from 1 role(s) in 1 account(s) and delete the IAM policy from each.');
+    expect(gh.comments[0].body).toContain('Deletion of `Billing` confirmed');
+    // the token never appears in what was posted
+    expect(gh.comments[0].body).not.toContain('test-token');
+  });
+});
