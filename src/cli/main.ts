@@ -15,6 +15,7 @@ const COMMANDS: Record<string, Command> = {
   apply: { summary: 'apply the affected accounts and record each rollout in the ledger', run: async () => (await import('./commands/apply')).applyCommand },
   rollouts: { summary: "a policy's rollout status per account, from the ledger", run: async () => (await import('./commands/rollouts')).rolloutsCommand },
   retry: { summary: 'retry the failed rollouts of a policy', run: async () => (await import('./commands/retry')).retryCommand },
+  dashboard: { summary: 'the rollout ledger as a static site: every policy, account and wave', run: async () => (await import('./commands/dashboard')).dashboardCommand },
   drift: { summary: 'report what was edited outside Prism, for the scheduled drift issue', run: async () => (await import('./commands/drift')).driftCommand },
   pin: { summary: 'pin an exact AWS managed policy version as a CMP; --check for upstream changes', run: async () => (await import('./commands/pin')).pinCommand },
   bootstrap: { summary: 'the roles the pipeline assumes in each account, as CDKTF stacks (least privilege)', run: async () => (await import('./commands/bootstrap')).bootstrapCommand },
