@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { DASHBOARD_SHAPE, writeDashboardDocuments, writeDashboardLedger } from './dashboard';
 import { generateFleet, generateLargeLibrary, NARROW_POLICY, writeGenerated } from './generate';
 
 interface Measurement {
@@ -141,14 +142,36 @@ function benchPreview(tmp: string): Row[] {
   ];
 }
 
+function benchDashboard(tmp: string): Row[] {
+  const { accounts, policies, waves } = DASHBOARD_SHAPE;
+  const full = path.join(tmp, 'dashboard', 'repo');
+  const docs = path.join(tmp, 'dashboard', 'docs');
+  console.error(`bench: generating a ledger of ${accounts} accounts x ${policies} policies x ${waves} waves`);
+  writeDashboardDocuments(full);
+  writeDashboardDocuments(docs);
+  const { lines, bytes } = writeDashboardLedger(full);
+  const size = `${(lines / 1e6).toFixed(0)}M lines, ${(bytes / 1e9).toFixed(2)} GB`;
+  console.error(`bench: dashboard (${size})`);
+  const baseline = measure('ledger-read-parse', full);
+  const build = measure('dashboard-build', full, docs);
+  const command = measure('dashboard-command', full, undefined, { runs: 1 });
+  const vs = { name: 'read+JSON.parse the ledger', m: baseline };
+  return [
+    { name: `dashboard: ${accounts} accounts x ${policies} policies x ${waves} waves (${size})`, m: build, baseline: vs, target: '<= 5 s, bounded memory', ok: build.ms <= 5000 },
+    { name: 'prism dashboard end to end (repository loader reads the ledger too)', m: command, baseline: vs, target: '<= 5 s', ok: command.ms <= 5000 },
+  ];
+}
+
 /** The benchmark sections, in order. */
-export const SECTIONS: ((tmp: string) => Row[])[] = [benchValidate, benchSynth, benchPreview];
+export const SECTIONS: ((tmp: string) => Row[])[] = [benchValidate, benchSynth, benchPreview, benchDashboard];
 
 function main(): void {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-bench-'));
   try {
     console.error(`bench: ${os.cpus().length} cores, node ${process.version}, ${RUNS} runs per figure (median time, largest peak memory)`);
-    const rows = SECTIONS.flatMap((s) => s(tmp));
+    // PRISM_BENCH_ONLY=dashboard runs one section (the names are the functions' without "bench")
+    const only = process.env.PRISM_BENCH_ONLY?.toLowerCase();
+    const rows = SECTIONS.filter((s) => !only || s.name.toLowerCase() === `bench${only}`).flatMap((s) => s(tmp));
     printTable(rows);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -80,7 +80,28 @@ async function synth(dir: string, options: { perAccount?: boolean; policy?: stri
   return (await synthesizeStacks(model, { outDir: path.join(dir, `cdktf.out-${process.pid}`), repoRoot: dir, perAccount: options.perAccount })).stacks;
 }
 
-Object.assign(tasks, moreTasks);
+const dashboardTasks: Record<string, Task> = {
+  /** Baseline: read every ledger file and JSON.parse every line. */
+  'ledger-read-parse': (dir) => (require('./dashboard') as typeof import('./dashboard')).readAndParseLedger(dir),
+  /** The dashboard from the ledger: documents from `docs` (a repository without the ledger), rows streamed from `dir`, built and written. */
+  'dashboard-build': (dir, docs) => {
+    const { loadAndValidate } = require('../validate/load-and-validate') as typeof import('../validate/load-and-validate');
+    const { readLedgerRows } = require('../dashboard/read-ledger') as typeof import('../dashboard/read-ledger');
+    const { buildDashboard } = require('../dashboard/build-dashboard') as typeof import('../dashboard/build-dashboard');
+    const { writeSite } = require('../dashboard/write-site') as typeof import('../dashboard/write-site');
+    const now = new Date();
+    const { documents } = loadAndValidate(docs!);
+    const site = buildDashboard(readLedgerRows(dir), documents, { generatedAt: now });
+    return writeSite(path.join(dir, '..', `site-${process.pid}`), site.pages, now).files;
+  },
+  /** `prism dashboard` as the CLI runs it: the repository loader (which today also reads the ledger's text), then the same build. */
+  'dashboard-command': (dir) => {
+    const { generateDashboard } = require('../dashboard/generate-dashboard') as typeof import('../dashboard/generate-dashboard');
+    return generateDashboard({ dir, out: path.join(dir, '..', `site-cmd-${process.pid}`) }).files;
+  },
+};
+
+Object.assign(tasks, moreTasks, dashboardTasks);
 
 async function main(): Promise<void> {
   const [name, dir, arg] = process.argv.slice(2);

@@ -73,7 +73,8 @@ document.querySelectorAll('[data-search]').forEach(function (box) {
     var q = input.value.trim().toLowerCase();
     var shown = 0;
     rows.forEach(function (r) {
-      var hit = !q || (r.getAttribute('data-key') || '').indexOf(q) !== -1;
+      var key = r.getAttribute('data-key') || r.cells[0].textContent.toLowerCase();
+      var hit = !q || key.indexOf(q) !== -1;
       r.classList.toggle('nomatch', !hit);
       if (hit) shown++;
     });

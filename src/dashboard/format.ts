@@ -1,9 +1,18 @@
 /** Plain-text formatting of times and durations for the dashboard (escaped where they are written). */
 
+// the rollouts of a wave share their start time: formatting each distinct time once saves most of the work
+const formatted = new Map<number, string>();
+
 /** "2026-10-05 09:12:07 UTC", or "-" for an unknown time. */
 export function formatTime(ms: number): string {
   if (!Number.isFinite(ms)) return '-';
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  let s = formatted.get(ms);
+  if (s === undefined) {
+    if (formatted.size > 10_000) formatted.clear();
+    s = new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+    formatted.set(ms, s);
+  }
+  return s;
 }
 
 /** The ISO form for a <time datetime>, or undefined. */

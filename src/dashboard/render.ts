@@ -116,9 +116,15 @@ class Links {
     const safe = safeHttpUrl(url);
     return safe ? `<a href="${e(safe)}">${e(label)}</a>` : '';
   }
-  /** commit · PR · run, for a wave */
+  private readonly changes = new WeakMap<WaveInfo, string>();
+  /** commit · PR · run, for a wave (every row of the wave shows it: made once) */
   change(w: WaveInfo): string {
-    return [this.commit(w.commit), this.pullRequest(w.pullRequest), this.run(w.runUrl)].filter(Boolean).join(' · ');
+    let html = this.changes.get(w);
+    if (html === undefined) {
+      html = [this.commit(w.commit), this.pullRequest(w.pullRequest), this.run(w.runUrl)].filter(Boolean).join(' · ');
+      this.changes.set(w, html);
+    }
+    return html;
   }
   retryWorkflow(): string | undefined {
     return this.repo && `${this.repo}/actions/workflows/prism-retry.yml`;
@@ -308,7 +314,7 @@ function waveHref(policyPage: string, wave: WaveInfo, waveCount: number, wavesPe
 function rolloutRow(r: RolloutView, first: { label: string; href: string }, links: Links, waveLink: string): string {
   const err = r.error ? `<td class="err">${e(r.error)}</td>` : '<td></td>';
   const wave = `<a href="${e(waveLink)}">wave ${r.wave.number}</a>`;
-  return `<tr class="${r.status.toLowerCase()} ev-${r.event}" data-key="${e(first.label.toLowerCase())}"><th scope="row"><a href="${e(first.href)}">${e(first.label)}</a></th><td>${r.event}</td><td>${badge(r.status)}</td>${err}<td>${timeCell(r.startedAt)}</td><td>${duration(r)}</td><td>${wave}: ${links.change(r.wave)}</td></tr>`;
+  return `<tr class="${r.status.toLowerCase()} ev-${r.event}"><th scope="row"><a href="${e(first.href)}">${e(first.label)}</a></th><td>${r.event}</td><td>${badge(r.status)}</td>${err}<td>${e(formatTime(r.startedAt))}</td><td>${duration(r)}</td><td>${wave}: ${links.change(r.wave)}</td></tr>`;
 }
 
 function eventFilter(rows: readonly RolloutView[]): string {
@@ -372,6 +378,13 @@ ${retry}`;
   const pagesOf = new Map(STATUS_VIEWS.map((v) => [v.view, chunk(v.status ? latest.filter((r) => r.status === v.status) : latest, pageSize)]));
   const wavesPerPage = options.wavesPerPage ?? 20;
   const wavePages = chunk(waves, wavesPerPage);
+  // each account's row appears in the "all" view and in its status view: rendered once
+  const rowCache = new Map<RolloutView, string>();
+  const rowHtml = (r: RolloutView) => {
+    let html = rowCache.get(r);
+    if (html === undefined) rowCache.set(r, (html = rolloutRow(r, { label: r.account, href: `../../accounts/${r.account}.html` }, links, waveHref('index.html', r.wave, waves.length, wavesPerPage))));
+    return html;
+  };
 
   for (const v of STATUS_VIEWS) {
     const pages = pagesOf.get(v.view)!;
@@ -387,7 +400,7 @@ ${pages.length > 1 ? '<p class="note">The event filter and the account search ap
 <table id="rollouts"><caption>${e(caption)}</caption>
 <thead><tr><th scope="col">Account</th><th scope="col">Event</th><th scope="col">Status</th><th scope="col">Error</th><th scope="col">Started</th><th scope="col">Duration</th><th scope="col">Change (wave: commit · PR · run)</th></tr></thead>
 <tbody>
-${rows.map((r) => rolloutRow(r, { label: r.account, href: `../../accounts/${r.account}.html` }, links, waveHref('index.html', r.wave, waves.length, wavesPerPage))).join('\n')}
+${rows.map(rowHtml).join('\n')}
 </tbody></table>`
         : `<p>No account ${v.status ? `is ${v.status}` : 'has a rollout of this policy yet'}.</p>`;
       const wavesSection = isMain ? renderWaves(wavePages[0], rollouts, links, wavePages.length > 1 ? 'waves-2.html' : undefined, 1, wavePages.length) : `<p><a href="index.html#waves">Rollout waves</a> are on the policy's main page.</p>`;

@@ -61,7 +61,7 @@ describe('the dashboard of the example ledger', () => {
     expect(failed).toContain('<td>EDIT</td>');
     expect(failed).toContain('<span class="badge FAILED">FAILED</span>');
     expect(failed).toContain('explicit deny in a service control policy');
-    expect(failed).toContain('<time datetime="2026-10-02T11:30:00.000Z">');
+    expect(failed).toContain('<td>2026-10-02 11:30:00 UTC</td>');
     expect(failed).toMatch(/<td>\d+ s<\/td>/);
     expect(failed).toContain('href="https://github.com/acme/prism-iam/commit/');
     expect(failed).toContain('href="https://github.com/acme/prism-iam/actions/runs/');
