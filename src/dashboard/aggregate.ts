@@ -142,6 +142,19 @@ function time(iso: string | undefined): number {
   return Number.isNaN(t) ? -Infinity : t;
 }
 
+/** ISO time -> ms, remembering the last one: the rows of a run share their start time. */
+class TimeParser {
+  private lastIso: string | undefined = undefined;
+  private lastMs = -Infinity;
+  start(iso: string | undefined): number {
+    if (iso !== this.lastIso) {
+      this.lastIso = iso;
+      this.lastMs = time(iso);
+    }
+    return this.lastMs;
+  }
+}
+
 /** Folds ledger rows into what the dashboard shows. Feed rows with `add`, then read the result. */
 export class RolloutAggregate {
   private readonly accountIdx = new Map<string, number>();
@@ -151,6 +164,11 @@ export class RolloutAggregate {
   private readonly strings = new Map<string, string>();
   private readonly policies = new Map<string, PolicyAgg>();
   private readonly views = new Map<string, PolicyRollouts>();
+  private readonly times = new TimeParser();
+  // consecutive rows mostly share their policy and run: remember the last ones
+  private lastPolicy?: PolicyAgg;
+  private lastKey?: string;
+  private lastWave = -1;
   private waveSeq = 0;
   /** rows folded in (lines, including superseded PENDING lines) */
   lines = 0;
@@ -164,19 +182,27 @@ export class RolloutAggregate {
   /** Folds in one ledger row (one line). */
   add(row: RolloutRow): void {
     this.lines++;
-    this.views.delete(row.policy);
-    let p = this.policies.get(row.policy);
-    if (!p) this.policies.set(row.policy, (p = new PolicyAgg(row.policy)));
+    // views made before this row are out of date (none exist while rows are folded in bulk)
+    if (this.views.size) this.views.delete(row.policy);
+    let p = this.lastPolicy;
+    if (p?.name !== row.policy) {
+      p = this.policies.get(row.policy);
+      if (!p) this.policies.set(row.policy, (p = new PolicyAgg(row.policy)));
+      this.lastPolicy = p;
+      this.lastKey = undefined;
+    }
 
     // the wave: the run that wrote the row (older rows without a run id: their commit)
     const key = row.runId ?? `commit:${row.commit}`;
-    let wi = p.waveByKey.get(key);
+    let wi = key === this.lastKey ? this.lastWave : p.waveByKey.get(key);
     if (wi === undefined) {
       wi = p.waves.length;
       p.waveByKey.set(key, wi);
       const pr = typeof row.pullRequest === 'number' ? row.pullRequest : undefined;
       p.waves.push(new WaveAgg(key, this.waveSeq++, row.runId && this.intern(row.runId), this.intern(String(row.commit ?? '')), pr, row.runUrl && this.intern(row.runUrl)));
     }
+    this.lastKey = key;
+    this.lastWave = wi;
     const w = p.waves[wi];
     if (row.retryOf) w.retry = true;
 
@@ -188,7 +214,7 @@ export class RolloutAggregate {
     }
 
     // the rollout's slot in its wave: a later line wins unless it started earlier
-    const start = time(row.startedAt);
+    const start = this.times.start(row.startedAt);
     const s = w.slot(ai, true);
     if (start < w.start.data[s]) return;
     w.start.data[s] = start;
@@ -352,7 +378,7 @@ export class PolicyRollouts {
       account: this.accountIds[w.account.data[s]],
       event: ROLLOUT_EVENTS[w.event.data[s]],
       status: ROLLOUT_STATUSES[w.status.data[s]],
-      ...(err >= 0 ? { error: this.errors[err] } : {}),
+      error: err >= 0 ? this.errors[err] : undefined,
       startedAt: Number.isFinite(start) ? start : NaN,
       endedAt: w.end.data[s],
       wave: info,

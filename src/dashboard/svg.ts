@@ -44,15 +44,26 @@ export function statusBar(counts: StatusCounts, options: { width?: number; heigh
  */
 export function waveTimeline(rollouts: readonly RolloutView[], options: { id: string; width?: number }): string {
   const width = options.width ?? 360;
-  const starts = rollouts.map((r) => r.startedAt).filter(Number.isFinite);
-  const ends = rollouts.map((r) => r.endedAt).filter(Number.isFinite);
-  if (!starts.length) return '';
-  const t0 = Math.min(...starts);
-  const t1 = Math.max(t0 + 1, ...ends, ...starts);
+  let t0 = Infinity;
+  let t1 = -Infinity;
+  const durations: number[] = [];
+  const settled: RolloutView[] = [];
+  for (const r of rollouts) {
+    if (Number.isFinite(r.startedAt)) {
+      if (r.startedAt < t0) t0 = r.startedAt;
+      if (r.startedAt > t1) t1 = r.startedAt;
+    }
+    if (Number.isFinite(r.endedAt)) {
+      settled.push(r);
+      if (r.endedAt > t1) t1 = r.endedAt;
+      if (Number.isFinite(r.startedAt)) durations.push(r.endedAt - r.startedAt);
+    }
+  }
+  if (t0 === Infinity) return '';
+  t1 = Math.max(t1, t0 + 1);
   const span = t1 - t0;
   const x = (t: number) => ((t - t0) / span) * (width - 2) + 1;
-  const settled = rollouts.filter((r) => Number.isFinite(r.endedAt));
-  const durations = settled.map((r) => r.endedAt - r.startedAt).filter(Number.isFinite).sort((a, b) => a - b);
+  durations.sort((a, b) => a - b);
   const pct = (q: number) => durations[Math.min(durations.length - 1, Math.floor(q * durations.length))];
   const failed = settled.filter((r) => r.status === 'FAILED').length;
   const pending = rollouts.length - settled.length;
