@@ -13,6 +13,7 @@ export interface LedgerShape {
   readonly waves: number;
 }
 
+/** The workload: 1,000 accounts x 200 policies x 10 waves. */
 export const DASHBOARD_SHAPE: LedgerShape = { accounts: 1000, policies: 200, waves: 10 };
 const SETS = 20;
 

@@ -34,6 +34,8 @@ td.err{max-width:40em;white-space:pre-wrap;overflow-wrap:anywhere;font-family:ui
 .chips{display:flex;gap:.5em;flex-wrap:wrap;margin:.3em 0;padding:0;list-style:none}
 .chips li{padding:.1em .7em;border-radius:1em;font-weight:600}
 .chips li.zero{color:var(--muted);background:var(--soft)}
+td .chips{gap:.25em}
+td .chips li{padding:0 .5em;font-size:.85em}
 svg{max-width:100%;height:auto;display:block}
 svg text{font-size:10px;fill:#24292f;font-family:system-ui,sans-serif}
 svg.bar{margin:.3em 0}

@@ -9,6 +9,7 @@ import { escapeHtml } from './html';
  * that a completion curve of at most CURVE_POINTS points.
  */
 
+/** Most accounts a wave timeline draws one bar each for; larger waves get a completion curve. */
 export const GANTT_MAX_ACCOUNTS = 40;
 const CURVE_POINTS = 120;
 

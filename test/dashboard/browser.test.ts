@@ -32,6 +32,32 @@ if (!chromiumPath && !required) {
 
 const suite = chromiumPath || required ? describe : describe.skip;
 
+/** WCAG 2 contrast of each text in <main> against its nearest opaque background; returns the worst. */
+const CONTRAST_SCRIPT = `(() => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] === 1)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const results = [];
+  for (const el of document.querySelectorAll('main *')) {
+    const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+    if (!own || el.closest('svg')) continue;
+    const a = lum(rgb(getComputedStyle(el).color).slice(0, 3));
+    const b = lum(background(el));
+    results.push({ text: el.textContent.trim().slice(0, 40), ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) });
+  }
+  results.sort((x, y) => x.ratio - y.ratio);
+  return { checked: results.length, ...results[0] };
+})()`;
+
 suite('the dashboard in chromium', () => {
   let context: BrowserContext;
   let userDataDir: string;
@@ -141,6 +167,18 @@ suite('the dashboard in chromium', () => {
     await page.goto(pathToFileURL(path.join(site, 'policies/DenyOutsideEU/index.html')).href);
     await page.getByLabel('Filter by account').fill('345678901234');
     expect(await page.locator('#rollouts tbody tr:visible th').allTextContents()).toEqual(['345678901234']);
+    await page.close();
+  });
+
+  test('keyboard: the first Tab reaches the skip link, and every text has at least 4.5:1 contrast', async () => {
+    const page = await open('policies/DenyOutsideEU/index.html');
+    await page.keyboard.press('Tab');
+    // (page scripts are strings: this project's type-check has no DOM library)
+    const focused = await page.evaluate<{ text: string; outline: string }>('({ text: document.activeElement.textContent, outline: getComputedStyle(document.activeElement).outlineStyle })');
+    expect(focused).toEqual({ text: 'Skip to content', outline: expect.not.stringMatching(/^none$/) });
+    const worst = await page.evaluate<{ checked: number; text: string; ratio: number }>(CONTRAST_SCRIPT);
+    expect(worst.checked).toBeGreaterThan(50);
+    expect(worst.ratio).toBeGreaterThanOrEqual(4.5);
     await page.close();
   });
 
