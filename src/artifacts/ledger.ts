@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LAYOUT } from '../load/layout';
+import { isIgnoredName, LAYOUT } from '../load/layout';
 import { ROLLOUT_EVENTS, ROLLOUT_STATUSES, RolloutRow } from '../model/rollout';
 
 /** The ledger folder, relative to the repository root. */
@@ -64,4 +64,19 @@ export function readLedger(root: string): { rows: RolloutRow[]; problems: string
     .sort()
     .map((f) => ({ path: `${LEDGER_DIR}/${f}`, text: fs.readFileSync(path.join(folder, f), 'utf8') }));
   return parseLedger(files);
+}
+
+/**
+ * Every row of the ledger under `root`, one file at a time, so that only one file's text is in
+ * memory at once (for readers that fold rows, such as the dashboard).
+ */
+export function* readLedgerRows(root: string, onProblem: (problem: string) => void = () => undefined): Generator<RolloutRow> {
+  const folder = path.join(root, LEDGER_DIR);
+  if (!fs.existsSync(folder)) return;
+  for (const name of fs.readdirSync(folder).sort()) {
+    if (isIgnoredName(name) || !name.endsWith('.jsonl')) continue;
+    const { rows, problems } = parseLedger([{ path: `${LEDGER_DIR}/${name}`, text: fs.readFileSync(path.join(folder, name), 'utf8') }]);
+    problems.forEach(onProblem);
+    yield* rows;
+  }
 }

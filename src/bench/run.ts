@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { DASHBOARD_SHAPE, writeDashboardDocuments, writeDashboardLedger } from './dashboard';
 import { generateFleet, generateLargeLibrary, NARROW_POLICY, writeGenerated } from './generate';
 import { benchTerraform } from './terraform';
 
@@ -142,8 +143,28 @@ function benchPreview(tmp: string): Row[] {
   ];
 }
 
+function benchDashboard(tmp: string): Row[] {
+  const { accounts, policies, waves } = DASHBOARD_SHAPE;
+  const full = path.join(tmp, 'dashboard', 'repo');
+  const docs = path.join(tmp, 'dashboard', 'docs');
+  console.error(`bench: generating a ledger of ${accounts} accounts x ${policies} policies x ${waves} waves`);
+  writeDashboardDocuments(full);
+  writeDashboardDocuments(docs);
+  const { lines, bytes } = writeDashboardLedger(full);
+  const size = `${(lines / 1e6).toFixed(0)}M lines, ${(bytes / 1e9).toFixed(2)} GB`;
+  console.error(`bench: dashboard (${size})`);
+  const baseline = measure('ledger-read-parse', full);
+  const build = measure('dashboard-build', full, docs);
+  const command = measure('dashboard-command', full, undefined, { runs: 1 });
+  const vs = { name: 'read+JSON.parse the ledger', m: baseline };
+  return [
+    { name: `dashboard: ${accounts} accounts x ${policies} policies x ${waves} waves (${size})`, m: build, baseline: vs, target: '<= 5 s; memory bounded: <= 512 MB', ok: build.ms <= 5000 && build.maxRssMb <= 512 },
+    { name: 'prism dashboard end to end (repository loader reads the ledger too)', m: command, baseline: vs, target: '<= 5 s', ok: command.ms <= 5000 },
+  ];
+}
+
 /** The benchmark sections, in order; `PRISM_BENCH_ONLY=terraform,synth` runs a subset. */
-export const SECTIONS: Record<string, (tmp: string) => Row[] | Promise<Row[]>> = { validate: benchValidate, synth: benchSynth, preview: benchPreview, terraform: benchTerraform };
+export const SECTIONS: Record<string, (tmp: string) => Row[] | Promise<Row[]>> = { validate: benchValidate, synth: benchSynth, preview: benchPreview, dashboard: benchDashboard, terraform: benchTerraform };
 
 async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-bench-'));

@@ -79,7 +79,30 @@ async function synth(dir: string, options: { perAccount?: boolean; policy?: stri
   return (await synthesizeStacks(model, { writeTo: outDir, outDir, repoRoot: dir, perAccount: options.perAccount })).stacks;
 }
 
-Object.assign(tasks, moreTasks);
+const dashboardTasks: Record<string, Task> = {
+  /** Baseline: read every ledger file and JSON.parse every line. */
+  'ledger-read-parse': (dir) => (require('./dashboard') as typeof import('./dashboard')).readAndParseLedger(dir),
+  /** The dashboard from the ledger: documents from `docs` (a repository without the ledger), rows streamed from `dir`, built and written. */
+  'dashboard-build': (dir, docs) => {
+    const { loadAndValidate } = require('../validate/load-and-validate') as typeof import('../validate/load-and-validate');
+    const { readLedgerRows } = require('../artifacts/ledger') as typeof import('../artifacts/ledger');
+    const { buildDashboard } = require('../dashboard/build-dashboard') as typeof import('../dashboard/build-dashboard');
+    const { writePages } = require('../dashboard/write-site') as typeof import('../dashboard/write-site');
+    const { documents } = loadAndValidate(docs!);
+    const site = buildDashboard(readLedgerRows(dir), documents, { generatedAt: new Date() });
+    const out = path.join(dir, '..', `site-${process.pid}`);
+    fs.mkdirSync(out);
+    return writePages(out, site.pages).files;
+  },
+  /** `prism dashboard` as the CLI runs it: the repository loader (which today also reads the ledger's text), then the same build. */
+  'dashboard-command': async (dir) => {
+    const { dashboard } = require('../pipeline/dashboard') as typeof import('../pipeline/dashboard');
+    const { CollectingReporter } = require('../pipeline/reporter') as typeof import('../pipeline/reporter');
+    return (await dashboard({ dir, out: path.join(dir, '..', `site-cmd-${process.pid}`), reporter: new CollectingReporter() })).files;
+  },
+};
+
+Object.assign(tasks, moreTasks, dashboardTasks);
 
 async function main(): Promise<void> {
   const [name, dir, arg] = process.argv.slice(2);

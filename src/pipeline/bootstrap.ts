@@ -34,7 +34,7 @@ export async function bootstrap(input: BootstrapInput): Promise<Refused | { kind
   const stacks = accounts.map((account) => ({ account, docs: bootstrapDocuments(settings, account, { githubRepo: input.githubRepo, hubAccount: input.hubAccount, branch: input.branch }) }));
   const out = path.resolve(input.out ?? path.join(input.dir, 'cdktf.out.bootstrap'));
   const { synthesizeBootstrap } = await import('../synth/bootstrap-stack');
-  await replaceOutputFolder(out, { flag: '--out', protectedDirs: protectedFolders(input.dir) }, (tmp) =>
+  await replaceOutputFolder(out, { flag: '--out', kind: 'bootstrap', protectedDirs: protectedFolders(input.dir) }, (tmp) =>
     synthesizeBootstrap({ writeTo: tmp, outDir: out, stacks, settings, adminRole: input.adminRole ?? 'OrganizationAccountAccessRole', repoRoot: input.dir }),
   );
   return { kind: 'written', out, accounts };

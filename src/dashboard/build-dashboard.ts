@@ -1,0 +1,20 @@
+import { RolloutRow } from '../model/rollout';
+import { RepoDocuments } from '../model/types';
+import { RolloutAggregate } from './aggregate';
+import { renderSite, RenderOptions, SitePage } from './render';
+
+/** A built dashboard: what the ledger held, and the site's files, rendered one at a time on demand. */
+export interface Dashboard {
+  readonly aggregate: RolloutAggregate;
+  readonly pages: Iterable<SitePage>;
+}
+
+/**
+ * Builds the rollout dashboard from ledger rows and the repository's documents (names,
+ * descriptions, permission sets, assignments). Pure: it reads no file; rows are folded in as they
+ * come (any order, any source) and never kept, and pages are rendered lazily.
+ */
+export function buildDashboard(rows: Iterable<RolloutRow>, documents: RepoDocuments, options: RenderOptions): Dashboard {
+  const aggregate = new RolloutAggregate().addAll(rows);
+  return { aggregate, pages: { [Symbol.iterator]: () => renderSite(aggregate, documents, options) } };
+}
