@@ -4,7 +4,7 @@
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege
  * @see https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/
  */
-import { ActionCatalog } from '../iam-actions';
+import { IamCatalog } from '../iam-catalog';
 import { FileReporter, show } from '../rule-context';
 import { forEachStatement } from './actions';
 
@@ -30,7 +30,7 @@ export const ESCALATION_ACTIONS = [
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
 
 /** Warns on risky grants in a document's Allow statements, each at its statement. */
-export function checkRiskyGrants(r: FileReporter, doc: unknown, base: string, catalog: ActionCatalog): void {
+export function checkRiskyGrants(r: FileReporter, doc: unknown, base: string, catalog: IamCatalog): void {
   forEachStatement(doc, base, (st, p) => {
     if (st.Effect !== 'Allow') return;
     if ('NotAction' in st) {
