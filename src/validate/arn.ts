@@ -39,90 +39,87 @@ export function isPattern(field: string): boolean {
 /** `us-east-1`, `us-gov-west-1`, `cn-north-1`, `us-iso-east-1`, `eu-isoe-west-1`... */
 export const REGION_SHAPE = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]+$/;
 
-// one character class of a pattern token
-const enum Cls {
-  Any = 0,
-  NoSlash = 1,
-  Literal = 2,
-}
-
-/** One token of a pattern: a literal character, or one character / any run of characters of a class. */
-interface Token {
-  readonly cls: Cls;
-  readonly ch: number;
-  readonly many: boolean;
-}
-
-const ANY_RUN: Token = { cls: Cls.Any, ch: 0, many: true };
-const ANY_ONE: Token = { cls: Cls.Any, ch: 0, many: false };
+/**
+ * A pattern as token codes: a character code (>= 0) is that literal character; the negative codes
+ * are one character or any run of characters, of any kind or other than `/` and `:` (NOSLASH).
+ */
+export type Tokens = Int32Array;
+const ANY_ONE = -1;
+const ANY_RUN = -2;
+const NOSLASH_ONE = -3;
+const NOSLASH_RUN = -4;
+const SLASH = 47;
+const COLON = 58;
 
 /** Tokens of a policy's ARN field: `*` is any run, `?` one character, `${var}` any run. */
-export function policyTokens(s: string): Token[] {
-  const out: Token[] = [];
+export function policyTokens(s: string): Tokens {
+  const out: number[] = [];
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 42) out.push(ANY_RUN);
     else if (c === 63) out.push(ANY_ONE);
     else if (c === 36 && s.charCodeAt(i + 1) === 123) {
       const close = s.indexOf('}', i);
-      if (close < 0) out.push({ cls: Cls.Literal, ch: c, many: false });
+      if (close < 0) out.push(c);
       else {
         const inner = s.slice(i + 2, close);
         // ${*} ${?} ${$} are escapes for the literal character
-        if (inner === '*' || inner === '?' || inner === '$') out.push({ cls: Cls.Literal, ch: inner.charCodeAt(0), many: false });
-        else out.push(ANY_RUN);
+        out.push(inner === '*' || inner === '?' || inner === '$' ? inner.charCodeAt(0) : ANY_RUN);
         i = close;
       }
-    } else out.push({ cls: Cls.Literal, ch: c, many: false });
+    } else out.push(c);
   }
-  return out;
+  return Int32Array.from(out);
 }
 
 /**
  * Tokens of a catalog ARN format field: `${Var}` is one or more characters. `${BucketName}` cannot
- * hold `/` (S3 bucket names never do), which is what tells a bucket from an object ARN.
+ * hold `/` or `:` (S3 bucket names never do), which is what tells a bucket from an object ARN, and
+ * `arn:aws:s3:::bucket:extra` from a bucket.
  */
-export function formatTokens(s: string): Token[] {
-  const out: Token[] = [];
+export function formatTokens(s: string): Tokens {
+  const out: number[] = [];
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 36 && s.charCodeAt(i + 1) === 123) {
       const close = s.indexOf('}', i);
-      const name = s.slice(i + 2, close);
-      const cls = name === 'BucketName' ? Cls.NoSlash : Cls.Any;
-      out.push({ cls, ch: 0, many: false }, { cls, ch: 0, many: true });
+      const noSlash = s.slice(i + 2, close) === 'BucketName';
+      out.push(noSlash ? NOSLASH_ONE : ANY_ONE, noSlash ? NOSLASH_RUN : ANY_RUN);
       i = close;
-    } else out.push({ cls: Cls.Literal, ch: c, many: false });
+    } else out.push(c);
   }
-  return out;
+  return Int32Array.from(out);
 }
 
-function compatible(a: Token, b: Token): boolean {
-  if (a.cls === Cls.Literal && b.cls === Cls.Literal) return a.ch === b.ch;
-  if (a.cls === Cls.Literal) return b.cls === Cls.Any || a.ch !== 47;
-  if (b.cls === Cls.Literal) return a.cls === Cls.Any || b.ch !== 47;
+const isRun = (t: number) => t === ANY_RUN || t === NOSLASH_RUN;
+
+/** Whether some single character satisfies both tokens. */
+function compatible(a: number, b: number): boolean {
+  if (a >= 0 && b >= 0) return a === b;
+  if (a >= 0) return !(b === NOSLASH_ONE || b === NOSLASH_RUN) || (a !== SLASH && a !== COLON);
+  if (b >= 0) return !(a === NOSLASH_ONE || a === NOSLASH_RUN) || (b !== SLASH && b !== COLON);
   return true;
 }
 
+let table = new Uint8Array(1024);
+
 /** Whether some string matches both token patterns (a product of two small automata, O(n * m)). */
-export function patternsIntersect(a: readonly Token[], b: readonly Token[]): boolean {
+export function patternsIntersect(a: Tokens, b: Tokens): boolean {
   const n = a.length;
   const m = b.length;
-  // r[i * (m + 1) + j]: the suffixes a[i..] and b[j..] have a common match
-  const r = new Uint8Array((n + 1) * (m + 1));
   const w = m + 1;
+  if (table.length < (n + 1) * w) table = new Uint8Array((n + 1) * w * 2);
+  const r = table;
+  // r[i * w + j]: the suffixes a[i..] and b[j..] have a common match
   for (let i = n; i >= 0; i--) {
     for (let j = m; j >= 0; j--) {
-      if (i === n && j === m) {
-        r[i * w + j] = 1;
-        continue;
-      }
       let ok = 0;
-      if (i < n && a[i].many && r[(i + 1) * w + j]) ok = 1;
-      else if (j < m && b[j].many && r[i * w + j + 1]) ok = 1;
+      if (i === n && j === m) ok = 1;
+      else if (i < n && isRun(a[i]) && r[(i + 1) * w + j]) ok = 1;
+      else if (j < m && isRun(b[j]) && r[i * w + j + 1]) ok = 1;
       else if (i < n && j < m && compatible(a[i], b[j])) {
-        const ni = a[i].many ? i : i + 1;
-        const nj = b[j].many ? j : j + 1;
+        const ni = isRun(a[i]) ? i : i + 1;
+        const nj = isRun(b[j]) ? j : j + 1;
         if ((ni !== i || nj !== j) && r[ni * w + nj]) ok = 1;
       }
       r[i * w + j] = ok;
@@ -131,14 +128,15 @@ export function patternsIntersect(a: readonly Token[], b: readonly Token[]): boo
   return r[0] === 1;
 }
 
-/** A catalog ARN format split into tokenised fields. */
+/** A catalog ARN format split into fields; their tokens are built on first use. */
 export interface ArnTemplate {
   readonly format: string;
   readonly service: string;
   readonly region: string;
   readonly account: string;
+  readonly resource: string;
   readonly resourceLiteralPrefix: string;
-  readonly tokens: { readonly region: Token[]; readonly account: Token[]; readonly resource: Token[] };
+  readonly tokens: { readonly region: Tokens; readonly account: Tokens; readonly resource: Tokens };
 }
 
 /** Parses a catalog format such as `arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}`. */
@@ -150,6 +148,7 @@ export function parseArnTemplate(format: string): ArnTemplate {
     service: f.service,
     region: f.region,
     account: f.account,
+    resource: f.resource,
     resourceLiteralPrefix: varAt < 0 ? f.resource : f.resource.slice(0, varAt),
     tokens: { region: formatTokens(f.region), account: formatTokens(f.account), resource: formatTokens(f.resource) },
   };
@@ -166,27 +165,67 @@ export type ArnMatch =
   | { readonly kind: 'account-missing'; readonly formats: readonly string[] }
   | { readonly kind: 'no-resource-type'; readonly formats: readonly string[] };
 
-/** Compares a well-formed policy ARN with the formats of its service. */
-export function matchArnTemplates(arn: string, templatesOf: (service: string) => readonly { id: number; template: ArnTemplate }[] | undefined): ArnMatch {
-  const f = splitArn(arn);
-  if ('missing' in f || isPattern(f.service)) return { kind: 'unknown-service' };
-  const templates = templatesOf(f.service);
-  if (!templates) return { kind: 'unknown-service' };
-  const resource = policyTokens(f.resource);
-  const region = policyTokens(f.region);
-  const account = policyTokens(f.account);
-  const literalEnd = f.resource.search(/[*?]|\$\{/);
-  const literal = literalEnd < 0 ? f.resource : f.resource.slice(0, literalEnd);
+/** One catalog format with its id. */
+interface IndexedTemplate {
+  readonly id: number;
+  readonly template: ArnTemplate;
+}
+
+/** The catalog's ARN formats by service and by the first character of their resource part. */
+export class ArnFormatIndex {
+  private readonly byService = new Map<string, { all: IndexedTemplate[]; byFirst: Map<number, IndexedTemplate[]>; open: IndexedTemplate[] }>();
+
+  constructor(formats: readonly string[]) {
+    formats.forEach((format, id) => {
+      const template = parseArnTemplate(format);
+      let entry = this.byService.get(template.service);
+      if (!entry) this.byService.set(template.service, (entry = { all: [], byFirst: new Map(), open: [] }));
+      entry.all.push({ id, template });
+      const p = template.resourceLiteralPrefix;
+      if (p === '') entry.open.push({ id, template });
+      else {
+        const list = entry.byFirst.get(p.charCodeAt(0)) ?? [];
+        list.push({ id, template });
+        entry.byFirst.set(p.charCodeAt(0), list);
+      }
+    });
+  }
+
+  /** Compares a well-formed policy ARN with the formats of its service. */
+  match(arn: string): ArnMatch {
+    const f = splitArn(arn);
+    if ('missing' in f || isPattern(f.service)) return { kind: 'unknown-service' };
+    const entry = this.byService.get(f.service);
+    if (!entry) return { kind: 'unknown-service' };
+    const literalEnd = f.resource.search(/[*?]|\$\{/);
+    const literal = literalEnd < 0 ? f.resource : f.resource.slice(0, literalEnd);
+    // only formats whose resource part can start like this one
+    const candidates = literal === '' ? entry.all : [...(entry.byFirst.get(literal.charCodeAt(0)) ?? []), ...entry.open];
+    return matchCandidates(f, literal, literalEnd >= 0, candidates, entry.all);
+  }
+}
+
+function matchCandidates(f: ArnFields, literal: string, wildcard: boolean, candidates: readonly IndexedTemplate[], all: readonly IndexedTemplate[]): ArnMatch {
+  // tokens only once a format's literal start agrees
+  let resource: Tokens | undefined;
+  let region: Tokens | undefined;
+  let account: Tokens | undefined;
   const ids: number[] = [];
   const regionIssue: ArnTemplate[] = [];
   const accountIssue: ArnTemplate[] = [];
-  for (const { id, template } of templates) {
-    // cheap test first: the literal starts of the two resource parts must agree
+  for (const { id, template } of candidates) {
     const p = template.resourceLiteralPrefix;
-    if (!(literal.startsWith(p) || (literalEnd >= 0 && p.startsWith(literal)))) continue;
-    if (!patternsIntersect(resource, template.tokens.resource)) continue;
-    const regionOk = patternsIntersect(region, template.tokens.region);
-    const accountOk = patternsIntersect(account, template.tokens.account);
+    if (!(literal.startsWith(p) || (wildcard && p.startsWith(literal)))) continue;
+    if (!wildcard) {
+      // a plain resource: does it match the format after the format's literal start?
+      if (!restPattern(template).test(literal.slice(p.length))) continue;
+    } else {
+      // the common literal start is equal on both sides: compare what follows it
+      const k = Math.min(p.length, literal.length);
+      if (!restIntersects((resource ??= policyTokens(f.resource)).subarray(k), template.tokens.resource.subarray(k))) continue;
+    }
+    const regionOk = fieldFits(f.region, template.region) ?? patternsIntersect((region ??= policyTokens(f.region)), template.tokens.region);
+    const accountOk = fieldFits(f.account, template.account) ?? patternsIntersect((account ??= policyTokens(f.account)), template.tokens.account);
     if (regionOk && accountOk) ids.push(id);
     if (!regionOk) regionIssue.push(template);
     if (!accountOk) accountIssue.push(template);
@@ -195,5 +234,50 @@ export function matchArnTemplates(arn: string, templatesOf: (service: string) =>
   const formats = (ts: readonly ArnTemplate[]) => [...new Set(ts.map((t) => t.format))];
   if (regionIssue.length) return { kind: regionIssue.some((t) => t.region === '') ? 'region-not-allowed' : 'region-missing', formats: formats(regionIssue) };
   if (accountIssue.length) return { kind: accountIssue.some((t) => t.account === '') ? 'account-not-allowed' : 'account-missing', formats: formats(accountIssue) };
-  return { kind: 'no-resource-type', formats: formats(templates.map((t) => t.template)) };
+  return { kind: 'no-resource-type', formats: formats(closest(f, all.map((t) => t.template))) };
+}
+
+/** Formats most like the policy's ARN first: same empty region and account, then the longest common start. */
+function closest(f: ArnFields, templates: readonly ArnTemplate[]): ArnTemplate[] {
+  const score = (t: ArnTemplate) => {
+    let common = 0;
+    while (common < t.resourceLiteralPrefix.length && t.resourceLiteralPrefix[common] === f.resource[common]) common++;
+    return (Number((t.region === '') === (f.region === '')) + Number((t.account === '') === (f.account === ''))) * 1000 + common * 10 - t.format.length / 100;
+  };
+  return [...templates].sort((a, b) => score(b) - score(a));
+}
+
+const restPatterns = new WeakMap<ArnTemplate, RegExp>();
+
+/** A format's resource part after its literal start, as a regular expression (`${Var}` is one or more characters). */
+function restPattern(t: ArnTemplate): RegExp {
+  let re = restPatterns.get(t);
+  if (!re) {
+    const rest = t.resource.slice(t.resourceLiteralPrefix.length);
+    const source = rest
+      .split(/(\$\{[^}]*\})/)
+      .map((part) => (part.startsWith('${') ? (part === '${BucketName}' ? '[^/:]+' : '[\\s\\S]+') : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    re = new RegExp(`^${source}$`);
+    restPatterns.set(t, re);
+  }
+  return re;
+}
+
+/** `patternsIntersect`, with the common case of a format ending in one variable answered directly. */
+function restIntersects(a: Tokens, b: Tokens): boolean {
+  if (b.length === 2 && (b[0] === ANY_ONE || b[0] === NOSLASH_ONE) && isRun(b[1])) {
+    // one or more characters (other than / and : for NOSLASH): any non-empty pattern fits, bar a literal / or :
+    return a.length > 0 && (b[0] === ANY_ONE || (a.indexOf(SLASH) < 0 && a.indexOf(COLON) < 0));
+  }
+  return patternsIntersect(a, b);
+}
+
+/** The common region and account cases without tokens: a plain value against empty or a single variable. */
+function fieldFits(value: string, format: string): boolean | undefined {
+  if (value === '*') return true;
+  if (isPattern(value)) return undefined;
+  if (format === '') return value === '';
+  if (format.startsWith('${') && format.indexOf('}') === format.length - 1) return value !== '';
+  return undefined;
 }

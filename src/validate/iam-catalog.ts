@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { packageDir, packageVersion } from '../load/package-info';
 import { didYouMean } from './rule-context';
-import { ArnTemplate, ArnMatch, matchArnTemplates, parseArnTemplate } from './arn';
+import { ArnFormatIndex, ArnMatch } from './arn';
 
 /**
  * What validation knows about IAM, indexed once at build time (scripts/build-data.js) from
@@ -289,14 +289,13 @@ export class IamCatalog {
   private readonly keyCache = new Map<string, ReadonlySet<number> | 'any'>();
   private readonly arnCache = new Map<string, ArnMatch>();
   private readonly keyLookupCache = new Map<string, KeyCheck>();
-  private templatesByArnService?: Map<string, { id: number; template: ArnTemplate }[]>;
+  private arnFormats?: ArnFormatIndex;
   private keysByLower?: Map<string, number>;
   private patternKeys?: { id: number; prefix: string; pattern: RegExp }[];
   private readonly globalIds: ReadonlySet<number>;
 
   /** `extra`: actions newer than the catalog (settings extraIamActions), accepted as known; `svc:*` accepts a whole service. */
   constructor(readonly index: IamCatalogIndex, extra: readonly string[] = []) {
-    for (const [svc, s] of Object.entries(index.services)) this.actionsByService.set(svc, new Map(s.actions.map((a, i) => [a.toLowerCase(), i])));
     for (const action of extra) {
       const colon = action.indexOf(':');
       const svc = action.slice(0, colon).toLowerCase();
@@ -350,7 +349,7 @@ export class IamCatalog {
     }
     if (extra?.has('*')) return wildcard ? { kind: 'ok', matches: this.matchNames(svc, entry, action) } : { kind: 'ok', matches: [`${svc}:${name}`] };
     if (!wildcard) {
-      const i = this.actionsByService.get(svc)!.get(lowerName);
+      const i = this.actionIndex(svc)!.get(lowerName);
       if (i !== undefined) return { kind: 'ok', matches: [`${svc}:${entry.actions[i]}`] };
       if (extra?.has(lowerName)) return { kind: 'ok', matches: [`${svc}:${name}`] };
       const seen = history.actions[`${svc}:${lowerName}`];
@@ -370,6 +369,14 @@ export class IamCatalog {
     return { kind: 'matches-nothing' };
   }
 
+  /** A service's actions by lower-case name, built on first use (a repository uses few of the 450 services). */
+  private actionIndex(svc: string): Map<string, number> | undefined {
+    let m = this.actionsByService.get(svc);
+    const entry = this.index.services[svc];
+    if (!m && entry) this.actionsByService.set(svc, (m = new Map(entry.actions.map((a, i) => [a.toLowerCase(), i]))));
+    return m;
+  }
+
   private matchNames(svc: string, entry: ServiceEntry, pattern: string): string[] {
     const re = actionPattern(pattern);
     return entry.actions.filter((a) => re.test(`${svc}:${a}`)).map((a) => `${svc}:${a}`);
@@ -383,7 +390,7 @@ export class IamCatalog {
     for (const m of c.matches) {
       const colon = m.indexOf(':');
       const svc = m.slice(0, colon);
-      const i = this.actionsByService.get(svc)?.get(m.slice(colon + 1).toLowerCase());
+      const i = this.actionIndex(svc)?.get(m.slice(colon + 1).toLowerCase());
       if (i === undefined) return undefined; // an extra action: the catalog knows nothing about it
       out.push([this.index.services[svc], i]);
     }
@@ -412,16 +419,7 @@ export class IamCatalog {
   matchArn(arn: string): ArnMatch {
     let hit = this.arnCache.get(arn);
     if (!hit) {
-      if (!this.templatesByArnService) {
-        this.templatesByArnService = new Map();
-        this.index.arns.forEach((format, id) => {
-          const template = parseArnTemplate(format);
-          const list = this.templatesByArnService!.get(template.service) ?? [];
-          list.push({ id, template });
-          this.templatesByArnService!.set(template.service, list);
-        });
-      }
-      hit = matchArnTemplates(arn, (svc) => this.templatesByArnService!.get(svc));
+      hit = (this.arnFormats ??= new ArnFormatIndex(this.index.arns)).match(arn);
       this.arnCache.set(arn, hit);
     }
     return hit;

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
-import { countBySeverity, diagnosticToJson, formatDiagnosticGithub, formatDiagnosticText, hasErrors } from '../../core/diagnostics';
+import { formatDiagnosticGithub, hasErrors } from '../../core/diagnostics';
 import { loadAndValidate } from '../../validate/load-and-validate';
+import { renderValidationJson, renderValidationText } from '../../validate/report';
 import { oneOf, parseFlags } from '../args';
 
 export const VALIDATE_HELP = `prism validate [--dir DIR] [--format text|json|github]
@@ -22,15 +23,13 @@ export async function validateCommand(argv: string[]): Promise<number> {
   }
   const format = oneOf('format', values.format, ['text', 'json', 'github'] as const, 'text');
   const dir = path.resolve(values.dir ?? '.');
-  const { diagnostics } = loadAndValidate(dir);
+  const { diagnostics, filesChecked } = loadAndValidate(dir);
   if (format === 'json') {
-    process.stdout.write(JSON.stringify({ diagnostics: diagnostics.map(diagnosticToJson) }, null, 2) + '\n');
+    process.stdout.write(renderValidationJson(diagnostics, filesChecked));
   } else if (format === 'github') {
     for (const d of diagnostics) process.stdout.write(formatDiagnosticGithub(d) + '\n');
   } else {
-    for (const d of diagnostics) process.stdout.write(formatDiagnosticText(d) + '\n');
-    const c = countBySeverity(diagnostics);
-    process.stdout.write(`${c.error} error(s), ${c.warning} warning(s), ${c.note} note(s)\n`);
+    process.stdout.write(renderValidationText(diagnostics, filesChecked));
   }
   return hasErrors(diagnostics) ? 1 : 0;
 }

@@ -74,10 +74,11 @@ function checkPrincipal(r: FileReporter, v: unknown, p: string): void {
 function principalProblem(type: string, v: string): { found: string; expected: string; hint?: string } | undefined {
   switch (type) {
     case 'AWS':
-      if (v === '*' || ACCOUNT.test(v) || AWS_PRINCIPAL_ARN.test(v)) return undefined;
+      if (v === '*') return undefined;
       if (v.includes('*') || v.includes('?')) {
         return { found: 'has a wildcard', expected: '"*" alone, an account ID or an exact ARN', hint: 'IAM rejects wildcards inside principal ARNs. Use "*" with an aws:PrincipalArn condition (ArnLike) instead.' };
       }
+      if (ACCOUNT.test(v) || AWS_PRINCIPAL_ARN.test(v)) return undefined;
       if (/^[0-9]+$/.test(v)) return { found: `has ${v.length} digits`, expected: 'a 12-digit account ID' };
       return { found: 'is not an account ID or an IAM principal ARN', expected: 'e.g. "111122223333", "arn:aws:iam::111122223333:root" or "arn:aws:iam::111122223333:role/Name"' };
     case 'Service':
