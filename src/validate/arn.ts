@@ -163,23 +163,42 @@ export type ArnMatch =
   | { readonly kind: 'region-missing'; readonly formats: readonly string[] }
   | { readonly kind: 'account-not-allowed'; readonly formats: readonly string[] }
   | { readonly kind: 'account-missing'; readonly formats: readonly string[] }
-  | { readonly kind: 'no-resource-type'; readonly formats: readonly string[] };
+  /**
+   * No format has this shape. `knownType`: the resource part starts with a resource type the
+   * catalog knows for the service (or the service's formats start with a name), or its fields are
+   * shifted by an extra colon; otherwise the type itself is unknown, and may be newer than the catalog.
+   */
+  | { readonly kind: 'no-resource-type'; readonly formats: readonly string[]; readonly knownType: boolean };
 
-/** One catalog format with its id. */
+/** One catalog format with its id (and, once needed, its resource part after the literal start as a RegExp). */
 interface IndexedTemplate {
   readonly id: number;
   readonly template: ArnTemplate;
+  rest?: RegExp;
 }
 
 /** The catalog's ARN formats by service and by the first character of their resource part. */
 export class ArnFormatIndex {
+  private readonly idsByService = new Map<string, number[]>();
   private readonly byService = new Map<string, { all: IndexedTemplate[]; byFirst: Map<number, IndexedTemplate[]>; open: IndexedTemplate[] }>();
 
-  constructor(formats: readonly string[]) {
+  constructor(private readonly formats: readonly string[]) {
     formats.forEach((format, id) => {
-      const template = parseArnTemplate(format);
-      let entry = this.byService.get(template.service);
-      if (!entry) this.byService.set(template.service, (entry = { all: [], byFirst: new Map(), open: [] }));
+      const service = (splitArn(format) as ArnFields).service;
+      const ids = this.idsByService.get(service) ?? [];
+      ids.push(id);
+      this.idsByService.set(service, ids);
+    });
+  }
+
+  /** A service's formats, parsed on first use (a repository meets few of the 400 services). */
+  private entry(service: string) {
+    let entry = this.byService.get(service);
+    const ids = this.idsByService.get(service);
+    if (entry || !ids) return entry;
+    entry = { all: [], byFirst: new Map(), open: [] };
+    for (const id of ids) {
+      const template = parseArnTemplate(this.formats[id]);
       entry.all.push({ id, template });
       const p = template.resourceLiteralPrefix;
       if (p === '') entry.open.push({ id, template });
@@ -188,24 +207,26 @@ export class ArnFormatIndex {
         list.push({ id, template });
         entry.byFirst.set(p.charCodeAt(0), list);
       }
-    });
+    }
+    this.byService.set(service, entry);
+    return entry;
   }
 
   /** Compares a well-formed policy ARN with the formats of its service. */
   match(arn: string): ArnMatch {
     const f = splitArn(arn);
     if ('missing' in f || isPattern(f.service)) return { kind: 'unknown-service' };
-    const entry = this.byService.get(f.service);
+    const entry = this.entry(f.service);
     if (!entry) return { kind: 'unknown-service' };
     const literalEnd = f.resource.search(/[*?]|\$\{/);
     const literal = literalEnd < 0 ? f.resource : f.resource.slice(0, literalEnd);
     // only formats whose resource part can start like this one
-    const candidates = literal === '' ? entry.all : [...(entry.byFirst.get(literal.charCodeAt(0)) ?? []), ...entry.open];
-    return matchCandidates(f, literal, literalEnd >= 0, candidates, entry.all);
+    const first = literal === '' ? entry.all : entry.byFirst.get(literal.charCodeAt(0)) ?? [];
+    return matchCandidates(f, literal, literalEnd >= 0, first, literal === '' ? [] : entry.open, entry.all);
   }
 }
 
-function matchCandidates(f: ArnFields, literal: string, wildcard: boolean, candidates: readonly IndexedTemplate[], all: readonly IndexedTemplate[]): ArnMatch {
+function matchCandidates(f: ArnFields, literal: string, wildcard: boolean, first: readonly IndexedTemplate[], open: readonly IndexedTemplate[], all: readonly IndexedTemplate[]): ArnMatch {
   // tokens only once a format's literal start agrees
   let resource: Tokens | undefined;
   let region: Tokens | undefined;
@@ -213,12 +234,14 @@ function matchCandidates(f: ArnFields, literal: string, wildcard: boolean, candi
   const ids: number[] = [];
   const regionIssue: ArnTemplate[] = [];
   const accountIssue: ArnTemplate[] = [];
-  for (const { id, template } of candidates) {
+  for (let k = 0; k < first.length + open.length; k++) {
+    const candidate = k < first.length ? first[k] : open[k - first.length];
+    const { id, template } = candidate;
     const p = template.resourceLiteralPrefix;
     if (!(literal.startsWith(p) || (wildcard && p.startsWith(literal)))) continue;
     if (!wildcard) {
       // a plain resource: does it match the format after the format's literal start?
-      if (!restPattern(template).test(literal.slice(p.length))) continue;
+      if (!(candidate.rest ??= restPattern(template)).test(literal.slice(p.length))) continue;
     } else {
       // the common literal start is equal on both sides: compare what follows it
       const k = Math.min(p.length, literal.length);
@@ -234,7 +257,21 @@ function matchCandidates(f: ArnFields, literal: string, wildcard: boolean, candi
   const formats = (ts: readonly ArnTemplate[]) => [...new Set(ts.map((t) => t.format))];
   if (regionIssue.length) return { kind: regionIssue.some((t) => t.region === '') ? 'region-not-allowed' : 'region-missing', formats: formats(regionIssue) };
   if (accountIssue.length) return { kind: accountIssue.some((t) => t.account === '') ? 'account-not-allowed' : 'account-missing', formats: formats(accountIssue) };
-  return { kind: 'no-resource-type', formats: formats(closest(f, all.map((t) => t.template))) };
+  return { kind: 'no-resource-type', formats: formats(closest(f, all.map((t) => t.template))), knownType: knownResourceType(f.resource, all) };
+}
+
+/** The resource type word at the start of a resource part: `role` in `role/Deploy`, `log-group` in `log-group:/x`. */
+function typeWord(resource: string): string {
+  const end = resource.search(/[/:*?$]/);
+  return end < 0 ? resource : resource.slice(0, end);
+}
+
+/** See `ArnMatch` no-resource-type. */
+function knownResourceType(resource: string, all: readonly IndexedTemplate[]): boolean {
+  // an extra colon shifts the fields: arn:aws:iam:::111122223333:role/x, arn:aws:config:*:*::config-rule/*
+  if (resource.startsWith(':') || /^[0-9]{12}:/.test(resource)) return true;
+  const word = typeWord(resource);
+  return all.some(({ template }) => template.resourceLiteralPrefix === '' || (word !== '' && typeWord(template.resourceLiteralPrefix) === word && /[/:]/.test(template.resourceLiteralPrefix.slice(word.length, word.length + 1))));
 }
 
 /** Formats most like the policy's ARN first: same empty region and account, then the longest common start. */
@@ -247,21 +284,14 @@ function closest(f: ArnFields, templates: readonly ArnTemplate[]): ArnTemplate[]
   return [...templates].sort((a, b) => score(b) - score(a));
 }
 
-const restPatterns = new WeakMap<ArnTemplate, RegExp>();
-
 /** A format's resource part after its literal start, as a regular expression (`${Var}` is one or more characters). */
 function restPattern(t: ArnTemplate): RegExp {
-  let re = restPatterns.get(t);
-  if (!re) {
-    const rest = t.resource.slice(t.resourceLiteralPrefix.length);
-    const source = rest
-      .split(/(\$\{[^}]*\})/)
-      .map((part) => (part.startsWith('${') ? (part === '${BucketName}' ? '[^/:]+' : '[\\s\\S]+') : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-      .join('');
-    re = new RegExp(`^${source}$`);
-    restPatterns.set(t, re);
-  }
-  return re;
+  const rest = t.resource.slice(t.resourceLiteralPrefix.length);
+  const source = rest
+    .split(/(\$\{[^}]*\})/)
+    .map((part) => (part.startsWith('${') ? (part === '${BucketName}' ? '[^/:]+' : '[\\s\\S]+') : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`);
 }
 
 /** `patternsIntersect`, with the common case of a format ending in one variable answered directly. */

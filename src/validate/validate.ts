@@ -12,10 +12,10 @@ import { checkPolicyDocument } from './rules/policy-document';
 import { checkPolicyText } from './rules/policy-text';
 import { checkSchema } from './schema-check';
 import { IamCatalog, iamCatalogIndex } from './iam-catalog';
-import { checkActionsExist, forEachStatement } from './rules/actions';
-import { checkConditionKeys } from './rules/conditions';
-import { checkResourceTypes } from './rules/resources';
-import { checkRiskyGrants } from './rules/risky-grants';
+import { checkStatementActions, forEachStatement } from './rules/actions';
+import { checkStatementConditionKeys } from './rules/conditions';
+import { checkStatementResources } from './rules/resources';
+import { checkStatementRiskyGrants } from './rules/risky-grants';
 import { Acknowledgement, ANY_ACCOUNT, checkTrustAnyAccount } from './rules/trust';
 import { checkVariableKeys } from './rules/variables';
 
@@ -50,13 +50,16 @@ export function validateRepo(repo: LoadedRepo, options: ValidateOptions = {}): V
     if (options.intelligence === false) return;
     catalog ??= new IamCatalog(iamCatalogIndex(), settings.extraIamActions);
     const c = catalog;
-    checkActionsExist(r, doc, base, c);
-    checkConditionKeys(r, doc, base, c);
-    forEachStatement(doc, base, (st, p) => checkVariableKeys(r, st, p, c));
-    if (mode === 'identity') {
-      checkResourceTypes(r, doc, base, c);
-      checkRiskyGrants(r, doc, base, c);
-    }
+    // one pass over the statements for every check that needs the catalog
+    forEachStatement(doc, base, (st, p) => {
+      checkStatementActions(r, st, p, c);
+      checkStatementConditionKeys(r, st, p, c);
+      checkVariableKeys(r, st, p, c);
+      if (mode === 'identity') {
+        checkStatementResources(r, st, p, c);
+        checkStatementRiskyGrants(r, st, p, c);
+      }
+    });
   };
 
   // settings

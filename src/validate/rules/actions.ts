@@ -25,38 +25,41 @@ function unlistedReason(u: Unlisted, catalog: IamCatalog): string {
 
 /** Checks every Action and NotAction string of a document against the catalog. */
 export function checkActionsExist(r: FileReporter, doc: unknown, base: string, catalog: IamCatalog): void {
+  forEachStatement(doc, base, (st, p) => checkStatementActions(r, st, p, catalog));
+}
+
+/** The same, for one statement (validation runs every per-statement check in one pass). */
+export function checkStatementActions(r: FileReporter, st: Record<string, unknown>, p: string, catalog: IamCatalog): void {
   const hint = 'If it is meant, list it under extraIamActions in cdktf.json ("service:*" for a whole service) to silence this warning.';
-  forEachStatement(doc, base, (st, p) => {
     for (const key of ['Action', 'NotAction']) {
-      const v = st[key];
-      const list: [unknown, string][] = Array.isArray(v) ? v.map((a, i) => [a, child(child(p, key), i)]) : v === undefined ? [] : [[v, child(p, key)]];
-      for (const [action, ap] of list) {
-        if (typeof action !== 'string' || (action !== '*' && !SHAPED.test(action))) continue; // the shape rule reports these
-        const c = catalog.check(action);
-        switch (c.kind) {
-          case 'unknown-service':
-            r.error('iam/unknown-service', ap, `service ${show(c.service)} in action ${show(action)} does not exist; expected an AWS service prefix such as "s3" or "ec2"`, {
-              hint: `Did you mean ${show(c.suggestion)}?`,
-            });
-            break;
-          case 'unknown-action':
-            r.error('iam/unknown-action', ap, `action ${show(action)} does not exist; IAM would accept it and grant nothing`, { hint: `Did you mean ${show(c.suggestion)}?` });
-            break;
-          case 'unlisted-service':
-            r.warning('iam/unlisted-service', ap, `service ${show(c.service)} in action ${show(action)} is not in the IAM action catalog: ${unlistedReason(c.unlisted, catalog)}`, { hint });
-            break;
-          case 'unlisted-action':
-            r.warning('iam/unlisted-action', ap, `action ${show(action)} is not in the IAM action catalog: ${unlistedReason(c.unlisted, catalog)}`, { hint });
-            break;
-          case 'matches-nothing':
-            r.error('iam/wildcard-matches-nothing', ap, `wildcard ${show(action)} matches no action of ${show(action.split(':')[0])}; it grants nothing`);
-            break;
-          default:
-            break;
-        }
+    const v = st[key];
+    const list: [unknown, string][] = Array.isArray(v) ? v.map((a, i) => [a, child(child(p, key), i)]) : v === undefined ? [] : [[v, child(p, key)]];
+    for (const [action, ap] of list) {
+      if (typeof action !== 'string' || (action !== '*' && !SHAPED.test(action))) continue; // the shape rule reports these
+      const c = catalog.check(action);
+      switch (c.kind) {
+        case 'unknown-service':
+          r.error('iam/unknown-service', ap, `service ${show(c.service)} in action ${show(action)} does not exist; expected an AWS service prefix such as "s3" or "ec2"`, {
+            hint: `Did you mean ${show(c.suggestion)}?`,
+          });
+          break;
+        case 'unknown-action':
+          r.error('iam/unknown-action', ap, `action ${show(action)} does not exist; IAM would accept it and grant nothing`, { hint: `Did you mean ${show(c.suggestion)}?` });
+          break;
+        case 'unlisted-service':
+          r.warning('iam/unlisted-service', ap, `service ${show(c.service)} in action ${show(action)} is not in the IAM action catalog: ${unlistedReason(c.unlisted, catalog)}`, { hint });
+          break;
+        case 'unlisted-action':
+          r.warning('iam/unlisted-action', ap, `action ${show(action)} is not in the IAM action catalog: ${unlistedReason(c.unlisted, catalog)}`, { hint });
+          break;
+        case 'matches-nothing':
+          r.error('iam/wildcard-matches-nothing', ap, `wildcard ${show(action)} matches no action of ${show(action.split(':')[0])}; it grants nothing`);
+          break;
+        default:
+          break;
       }
     }
-  });
+  }
 }
 
 /** Calls `fn` for each statement object of a document, with its pointer. */

@@ -273,58 +273,61 @@ export function conditionKeyFindings(catalog: IamCatalog, st: Record<string, unk
  * actions. A key AWS's own managed policies use where the catalog says it cannot be is not an error.
  */
 export function checkConditionKeys(r: FileReporter, doc: unknown, base: string, catalog: IamCatalog): void {
+  forEachStatement(doc, base, (st, sp) => checkStatementConditionKeys(r, st, sp, catalog));
+}
+
+/** The same, for one statement (validation runs every per-statement check in one pass). */
+export function checkStatementConditionKeys(r: FileReporter, st: Record<string, unknown>, sp: string, catalog: IamCatalog): void {
   const evidence = catalog.index.evidence;
-  forEachStatement(doc, base, (st, sp) => {
     const actions = 'Action' in st ? (Array.isArray(st.Action) ? st.Action : [st.Action]) : [];
-    for (const f of conditionKeyFindings(catalog, st, sp)) {
-      const { key, pointer: vp, op, parsed } = f;
-      const never = NEGATED.test(parsed.base) || parsed.ifExists ? 'always true' : 'never true';
-      switch (f.kind) {
-        case 'unknown':
-        case 'unlisted': {
-          const seen = evidence.keys[key.toLowerCase()];
-          if (seen || f.found.kind === 'unlisted') {
-            r.warning('iam/unlisted-condition-key', vp, `condition key ${show(key)} is not in the catalog (${catalog.catalogName})${seen ? `, though the AWS managed policy ${seen} uses it: it is newer than the catalog, or retired` : ' and is not a near miss of a known key: it is newer than the catalog, or no request carries it'}`, {
-              at: 'key',
-              hint: 'Check the key in the Service Authorization Reference. A key no request carries makes the test ' + never + '.',
-            });
-            break;
-          }
-          const global = f.found.scope === 'global';
-          r.error(
-            'iam/unknown-condition-key',
-            vp,
-            f.found.scope === 'format'
-              ? `condition key ${show(key)} is not shaped like prefix:name; expected e.g. "aws:SourceIp" or "s3:prefix"`
-              : `condition key ${show(key)} does not exist${global ? ' among the global condition keys (aws:...)' : ''}; no request carries it, so the test is ${never}`,
-            { at: 'key', hint: f.found.suggestion ? `Did you mean ${show(f.found.suggestion)}?` : global ? 'See the list of global condition keys in the IAM User Guide.' : undefined },
-          );
-          break;
-        }
-        case 'operator-type': {
-          const fits = FAMILIES_FOR_TYPE[f.found.type];
-          r.warning('iam/condition-operator-type', vp, `${op} compares ${f.found.key}, a ${f.found.type} key, as ${parsed.family === 'IpAddress' ? 'an IP address' : `a ${parsed.family} value`}; expected ${fits.map((x) => exampleOperator(x)).join(' or ')}`, {
+  for (const f of conditionKeyFindings(catalog, st, sp)) {
+    const { key, pointer: vp, op, parsed } = f;
+    const never = NEGATED.test(parsed.base) || parsed.ifExists ? 'always true' : 'never true';
+    switch (f.kind) {
+      case 'unknown':
+      case 'unlisted': {
+        const seen = evidence.keys[key.toLowerCase()];
+        if (seen || f.found.kind === 'unlisted') {
+          r.warning('iam/unlisted-condition-key', vp, `condition key ${show(key)} is not in the catalog (${catalog.catalogName})${seen ? `, though the AWS managed policy ${seen} uses it: it is newer than the catalog, or retired` : ' and is not a near miss of a known key: it is newer than the catalog, or no request carries it'}`, {
             at: 'key',
-            hint: `A ${parsed.family} comparison of a ${f.found.type} value never matches. Use ${exampleOperator(fits[0])}.`,
+            hint: 'Check the key in the Service Authorization Reference. A key no request carries makes the test ' + never + '.',
           });
           break;
         }
-        case 'forallvalues':
-          r.warning('iam/condition-forallvalues-single', vp, `ForAllValues with ${f.found.key}, a single-valued key: ForAllValues is also true when the request lacks the key, so the condition ${NEGATED.test(parsed.base) ? 'restricts' : 'allows'} more than it seems`, {
-            at: 'key',
-            hint: `Use ${parsed.base}${parsed.ifExists ? 'IfExists' : ''} without ForAllValues for a single-valued key.`,
-          });
-          break;
-        case 'unsupported':
-          if (evidence.keyActions[key.toLowerCase()]) break; // AWS's own policies use it so: the catalog is incomplete
-          r.warning('iam/condition-key-unsupported', vp, `no action of this statement (${(actions as string[]).slice(0, 3).join(', ')}${actions.length > 3 ? ', ...' : ''}) supports the condition key ${f.found.key}, so requests never carry it`, {
-            at: 'key',
-            hint: `The test is ${never} for these actions. Use a key the actions support (see the Service Authorization Reference), or move the condition to a statement with actions that do.`,
-          });
-          break;
+        const global = f.found.scope === 'global';
+        r.error(
+          'iam/unknown-condition-key',
+          vp,
+          f.found.scope === 'format'
+            ? `condition key ${show(key)} is not shaped like prefix:name; expected e.g. "aws:SourceIp" or "s3:prefix"`
+            : `condition key ${show(key)} does not exist${global ? ' among the global condition keys (aws:...)' : ''}; no request carries it, so the test is ${never}`,
+          { at: 'key', hint: f.found.suggestion ? `Did you mean ${show(f.found.suggestion)}?` : global ? 'See the list of global condition keys in the IAM User Guide.' : undefined },
+        );
+        break;
       }
+      case 'operator-type': {
+        const fits = FAMILIES_FOR_TYPE[f.found.type];
+        r.warning('iam/condition-operator-type', vp, `${op} compares ${f.found.key}, a ${f.found.type} key, as ${parsed.family === 'IpAddress' ? 'an IP address' : `a ${parsed.family} value`}; expected ${fits.map((x) => exampleOperator(x)).join(' or ')}`, {
+          at: 'key',
+          hint: `A ${parsed.family} comparison of a ${f.found.type} value never matches. Use ${exampleOperator(fits[0])}.`,
+        });
+        break;
+      }
+      case 'forallvalues':
+        r.warning('iam/condition-forallvalues-single', vp, `ForAllValues with ${f.found.key}, a single-valued key: ForAllValues is also true when the request lacks the key, so the condition ${NEGATED.test(parsed.base) ? 'restricts' : 'allows'} more than it seems`, {
+          at: 'key',
+          hint: `Use ${parsed.base}${parsed.ifExists ? 'IfExists' : ''} without ForAllValues for a single-valued key.`,
+        });
+        break;
+      case 'unsupported':
+        if (evidence.keyActions[key.toLowerCase()]) break; // AWS's own policies use it so: the catalog is incomplete
+        r.warning('iam/condition-key-unsupported', vp, `no action of this statement (${(actions as string[]).slice(0, 3).join(', ')}${actions.length > 3 ? ', ...' : ''}) supports the condition key ${f.found.key}, so requests never carry it`, {
+          at: 'key',
+          hint: `The test is ${never} for these actions. Use a key the actions support (see the Service Authorization Reference), or move the condition to a statement with actions that do.`,
+        });
+        break;
     }
-  });
+  }
 }
 
 function exampleOperator(f: OperatorFamily): string {

@@ -62,9 +62,6 @@ export function checkArnShape(r: FileReporter, arn: string, p: string): void {
   for (const problem of arnShapeProblems(arn)) r.error(problem.code, p, problem.message, { hint: problem.hint });
 }
 
-const strings = (v: unknown, p: string): [string, string][] =>
-  Array.isArray(v) ? v.map((x, i) => [x, child(p, i)] as [unknown, string]).filter((e): e is [string, string] => typeof e[0] === 'string') : typeof v === 'string' ? [[v, p]] : [];
-
 /** What the catalog says about the resources of one statement. */
 export interface StatementResources {
   /** ARNs that fit no format of their service (region, account or resource part). */
@@ -77,14 +74,18 @@ export interface StatementResources {
 export function statementResources(catalog: IamCatalog, st: Record<string, unknown>, sp: string): StatementResources {
   const resourceKey = 'Resource' in st ? 'Resource' : 'NotResource' in st ? 'NotResource' : undefined;
   if (!resourceKey) return { misfits: [] };
-  // malformed ARNs: the grammar rule reports them
-  const resources = strings(st[resourceKey], child(sp, resourceKey)).filter(([v]) => v.startsWith('arn:') && arnShapeProblems(v).length === 0);
+  const value = st[resourceKey];
+  const list = Array.isArray(value) ? value : [value];
+  const pointer = (i: number) => (Array.isArray(value) ? child(child(sp, resourceKey), i) : child(sp, resourceKey));
   const misfits: StatementResources['misfits'][number][] = [];
-  const usable: [string, string, readonly number[]][] = [];
-  for (const [arn, pointer] of resources) {
+  const usable: [string, number, readonly number[]][] = [];
+  for (let i = 0; i < list.length; i++) {
+    const arn = list[i];
+    // malformed ARNs: the grammar rule reports them
+    if (typeof arn !== 'string' || !arn.startsWith('arn:') || arnShapeProblems(arn).length > 0) continue;
     const match = catalog.matchArn(arn);
-    if (match.kind === 'ok') usable.push([arn, pointer, match.ids]);
-    else if (match.kind !== 'unknown-service') misfits.push({ arn, pointer, match });
+    if (match.kind === 'ok') usable.push([arn, i, match.ids]);
+    else if (match.kind !== 'unknown-service') misfits.push({ arn, pointer: pointer(i), match });
   }
   if (resourceKey !== 'Resource' || !('Action' in st) || usable.length === 0) return { misfits };
   const actions = Array.isArray(st.Action) ? st.Action : [st.Action];
@@ -97,10 +98,10 @@ export function statementResources(catalog: IamCatalog, st: Record<string, unkno
     if (t === 'any' || t.size === 0) return { misfits };
     for (const id of t) types.add(id);
   }
-  const unusable = usable.filter(([, , ids]) => !ids.some((id) => types.has(id))).map(([arn, pointer]) => [arn, pointer] as [string, string]);
+  const unusable = usable.filter(([, , ids]) => !ids.some((id) => types.has(id))).map(([arn, i]) => [arn, pointer(i)] as [string, string]);
   if (unusable.length === 0) return { misfits };
   // the statement grants (or denies) nothing at all only when no resource fits any action
-  return { misfits, mismatch: { unusable, nothing: unusable.length === strings(st.Resource, '').length, types, actions } };
+  return { misfits, mismatch: { unusable, nothing: unusable.length === list.length, types, actions } };
 }
 
 const ARN_RULES: Record<Exclude<ArnMatch['kind'], 'ok' | 'unknown-service'>, { code: string; what: (f: ArnFields, formats: string) => string; hint: string }> = {
@@ -140,32 +141,40 @@ const formatList = (fs: readonly string[]) => fs.slice(0, 3).map((x) => x.replac
  * is known to be incomplete there, and the finding is a warning instead of an error.
  */
 export function checkResourceTypes(r: FileReporter, doc: unknown, base: string, catalog: IamCatalog): void {
+  forEachStatement(doc, base, (st, sp) => checkStatementResources(r, st, sp, catalog));
+}
+
+/** The same, for one statement (validation runs every per-statement check in one pass). */
+export function checkStatementResources(r: FileReporter, st: Record<string, unknown>, sp: string, catalog: IamCatalog): void {
   const evidence = catalog.index.evidence;
-  forEachStatement(doc, base, (st, sp) => {
     const { misfits, mismatch } = statementResources(catalog, st, sp);
-    for (const { arn, pointer, match } of misfits) {
-      const f = splitArn(arn) as ArnFields;
-      const rule = ARN_RULES[match.kind];
-      const seen = evidence.arns[`${match.kind} ${f.service}`];
-      r.report(seen ? 'warning' : 'error', rule.code, pointer, `resource ${show(arn)} ${rule.what(f, formatList(match.formats))}`, {
-        hint: seen ? `${rule.hint} The catalog may be incomplete for ${f.service}: AWS's own managed policy ${seen} has such an ARN.` : rule.hint,
-      });
-    }
-    if (!mismatch) return;
-    const { unusable, nothing, types, actions } = mismatch;
-    const seenFor = (arn: string) => actions.map((a) => evidence.mismatch[`${a.toLowerCase()} ${(splitArn(arn) as ArnFields).service}`]).find((x) => x);
-    // the catalog proves "grants nothing" only where AWS's own policies never contradict it
-    const proven = nothing && unusable.every(([arn]) => !seenFor(arn));
-    const verb = st.Effect === 'Deny' ? 'denies' : 'grants';
-    const acts = actions.slice(0, 3).join(', ') + (actions.length > 3 ? ', ...' : '');
-    const expected = [...types].slice(0, 3).map((id) => show(catalog.arnFormat(id).replace('${Partition}', 'aws')));
-    const s3Objects = [...types].some((id) => catalog.arnFormat(id).endsWith(':s3:::${BucketName}/${ObjectName}'));
-    for (const [arn, p] of unusable) {
-      const seen = seenFor(arn);
-      const what = proven ? `the statement ${verb} nothing` : seen ? `AWS's own managed policy ${seen} does the same, so the catalog may be incomplete here` : `this entry ${verb} nothing`;
-      r.report(proven ? 'error' : 'warning', 'iam/resource-mismatch', p, `resource ${show(arn)} matches no resource type of ${acts}; ${what}`, {
-        hint: `These actions act on ${expected.join(', ')}${types.size > 3 ? ', ...' : ''}.${s3Objects ? ' For S3 objects write arn:aws:s3:::bucket/*.' : ''}`,
-      });
-    }
-  });
+  for (const { arn, pointer, match } of misfits) {
+    const f = splitArn(arn) as ArnFields;
+    const rule = ARN_RULES[match.kind];
+    const seen = evidence.arns[`${match.kind} ${f.service}`];
+    // a resource type the catalog has never heard of may simply be newer than the catalog
+    const newType = match.kind === 'no-resource-type' && !match.knownType;
+    const why = seen
+      ? ` The catalog may be incomplete for ${f.service}: AWS's own managed policy ${seen} has such an ARN.`
+      : newType
+        ? ` ${catalog.catalogName} knows no resource type ${show(f.resource.split(/[/:*?$]/)[0])} for ${f.service}; if AWS added one since, the ARN may be right.`
+        : '';
+    r.report(seen || newType ? 'warning' : 'error', rule.code, pointer, `resource ${show(arn)} ${rule.what(f, formatList(match.formats))}`, { hint: rule.hint + why });
+  }
+  if (!mismatch) return;
+  const { unusable, nothing, types, actions } = mismatch;
+  const seenFor = (arn: string) => actions.map((a) => evidence.mismatch[`${a.toLowerCase()} ${(splitArn(arn) as ArnFields).service}`]).find((x) => x);
+  // the catalog proves "grants nothing" only where AWS's own policies never contradict it
+  const proven = nothing && unusable.every(([arn]) => !seenFor(arn));
+  const verb = st.Effect === 'Deny' ? 'denies' : 'grants';
+  const acts = actions.slice(0, 3).join(', ') + (actions.length > 3 ? ', ...' : '');
+  const expected = [...types].slice(0, 3).map((id) => show(catalog.arnFormat(id).replace('${Partition}', 'aws')));
+  const s3Objects = [...types].some((id) => catalog.arnFormat(id).endsWith(':s3:::${BucketName}/${ObjectName}'));
+  for (const [arn, p] of unusable) {
+    const seen = seenFor(arn);
+    const what = proven ? `the statement ${verb} nothing` : seen ? `AWS's own managed policy ${seen} does the same, so the catalog may be incomplete here` : `this entry ${verb} nothing`;
+    r.report(proven ? 'error' : 'warning', 'iam/resource-mismatch', p, `resource ${show(arn)} matches no resource type of ${acts}; ${what}`, {
+      hint: `These actions act on ${expected.join(', ')}${types.size > 3 ? ', ...' : ''}.${s3Objects ? ' For S3 objects write arn:aws:s3:::bucket/*.' : ''}`,
+    });
+  }
 }
