@@ -175,6 +175,7 @@ interface IndexedTemplate {
   readonly id: number;
   readonly template: ArnTemplate;
   rest?: RegExp;
+  restPrefix?: RegExp;
 }
 
 /** The catalog's ARN formats by service and by the first character of their resource part. */
@@ -182,7 +183,11 @@ export class ArnFormatIndex {
   private readonly idsByService = new Map<string, number[]>();
   private readonly byService = new Map<string, { all: IndexedTemplate[]; byFirst: Map<number, IndexedTemplate[]>; open: IndexedTemplate[] }>();
 
-  constructor(private readonly formats: readonly string[]) {
+  /** `exact`: compare every pattern with the general algorithm only (tests check the shortcuts against it). */
+  constructor(
+    private readonly formats: readonly string[],
+    private readonly options: { readonly exact?: boolean } = {},
+  ) {
     formats.forEach((format, id) => {
       const service = (splitArn(format) as ArnFields).service;
       const ids = this.idsByService.get(service) ?? [];
@@ -222,11 +227,16 @@ export class ArnFormatIndex {
     const literal = literalEnd < 0 ? f.resource : f.resource.slice(0, literalEnd);
     // only formats whose resource part can start like this one
     const first = literal === '' ? entry.all : entry.byFirst.get(literal.charCodeAt(0)) ?? [];
-    return matchCandidates(f, literal, literalEnd >= 0, first, literal === '' ? [] : entry.open, entry.all);
+    const shape: Shape = literalEnd < 0 ? 'plain' : literalEnd === f.resource.length - 1 && f.resource.endsWith('*') ? 'trailing-star' : 'pattern';
+    return matchCandidates(f, literal, this.options.exact ? (shape === 'plain' ? 'plain-exact' : 'pattern') : shape, first, literal === '' ? [] : entry.open, entry.all);
   }
 }
 
-function matchCandidates(f: ArnFields, literal: string, wildcard: boolean, first: readonly IndexedTemplate[], open: readonly IndexedTemplate[], all: readonly IndexedTemplate[]): ArnMatch {
+/** A policy resource part: no wildcard, one `*` at the end only, or any other pattern. */
+type Shape = 'plain' | 'plain-exact' | 'trailing-star' | 'pattern';
+
+function matchCandidates(f: ArnFields, literal: string, shape: Shape, first: readonly IndexedTemplate[], open: readonly IndexedTemplate[], all: readonly IndexedTemplate[]): ArnMatch {
+  const wildcard = shape === 'trailing-star' || shape === 'pattern';
   // tokens only once a format's literal start agrees
   let resource: Tokens | undefined;
   let region: Tokens | undefined;
@@ -239,9 +249,12 @@ function matchCandidates(f: ArnFields, literal: string, wildcard: boolean, first
     const { id, template } = candidate;
     const p = template.resourceLiteralPrefix;
     if (!(literal.startsWith(p) || (wildcard && p.startsWith(literal)))) continue;
-    if (!wildcard) {
+    if (shape === 'plain') {
       // a plain resource: does it match the format after the format's literal start?
       if (!(candidate.rest ??= restPattern(template)).test(literal.slice(p.length))) continue;
+    } else if (shape === 'trailing-star') {
+      // "literal*": some ARN of the format starts with the literal (the * takes the rest)
+      if (literal.length > p.length && !(candidate.restPrefix ??= restPrefixPattern(template)).test(literal.slice(p.length))) continue;
     } else {
       // the common literal start is equal on both sides: compare what follows it
       const k = Math.min(p.length, literal.length);
@@ -291,6 +304,23 @@ function restPattern(t: ArnTemplate): RegExp {
     .split(/(\$\{[^}]*\})/)
     .map((part) => (part.startsWith('${') ? (part === '${BucketName}' ? '[^/:]+' : '[\\s\\S]+') : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('');
+  return new RegExp(`^${source}$`);
+}
+
+/** Matches every prefix of the strings a format's resource part (after its literal start) can be. */
+function restPrefixPattern(t: ArnTemplate): RegExp {
+  const parts = t.resource.slice(t.resourceLiteralPrefix.length).split(/(\$\{[^}]*\})/).filter((x) => x !== '');
+  // built from the end: stop here, or take this part (a variable: one or more characters) and go on
+  let source = '';
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const part = parts[i];
+    if (part.startsWith('${')) {
+      const cls = part === '${BucketName}' ? '[^/:]' : '[\\s\\S]';
+      source = `(?:${cls}+${source ? `(?:${source})?` : ''}|${cls}*)`;
+    } else {
+      for (let k = part.length - 1; k >= 0; k--) source = `(?:${part[k].replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}${source})?`;
+    }
+  }
   return new RegExp(`^${source}$`);
 }
 

@@ -77,3 +77,35 @@ describe('arn: policy ARNs against the catalog formats', () => {
     expect(index.match(arn).kind).toBe(kind);
   });
 });
+
+describe('arn: the shortcuts give what the general algorithm gives', () => {
+  const formats = new IamCatalog(iamCatalogIndex()).index.arns;
+  const fast = new ArnFormatIndex(formats);
+  const exact = new ArnFormatIndex(formats, { exact: true });
+  const services = ['s3', 'iam', 'dynamodb', 'logs', 'lambda', 'ec2', 'kms', 'sqs'];
+  const byService = formats.filter((f) => services.includes(f.split(':')[2]));
+  // a real format with its variables filled in, then cut and given wildcards at random
+  const arn = fc
+    .tuple(
+      fc.constantFrom(...byService),
+      fc.array(fc.constantFrom('a', 'b', '1', '-', '/', ':', '.'), { minLength: 0, maxLength: 6 }).map((cs) => cs.join('')),
+      fc.nat(60),
+      fc.constantFrom('', '*', '?', '*x', '/*', ':*'),
+      fc.constantFrom('us-east-1', '*', '', 'eu-west-1'),
+      fc.constantFrom('111122223333', '*', '', 'aws'),
+    )
+    .map(([format, fill, cut, tail, region, account]) => {
+      const m = /^arn:[^:]*:([^:]*):[^:]*:[^:]*:(.*)$/s.exec(format)!;
+      const filled = m[2].replace(/\$\{[^}]*\}/g, fill || 'x');
+      return `arn:aws:${m[1]}:${region}:${account}:${filled.slice(0, cut) + tail}`;
+    });
+
+  test('plain, trailing-star and other patterns', () => {
+    fc.assert(
+      fc.property(arn, (a) => {
+        expect(fast.match(a)).toEqual(exact.match(a));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

@@ -31,12 +31,16 @@ export function checkActionsExist(r: FileReporter, doc: unknown, base: string, c
 /** The same, for one statement (validation runs every per-statement check in one pass). */
 export function checkStatementActions(r: FileReporter, st: Record<string, unknown>, p: string, catalog: IamCatalog): void {
   const hint = 'If it is meant, list it under extraIamActions in cdktf.json ("service:*" for a whole service) to silence this warning.';
-    for (const key of ['Action', 'NotAction']) {
+  for (const key of ['Action', 'NotAction']) {
     const v = st[key];
-    const list: [unknown, string][] = Array.isArray(v) ? v.map((a, i) => [a, child(child(p, key), i)]) : v === undefined ? [] : [[v, child(p, key)]];
-    for (const [action, ap] of list) {
+    if (v === undefined) continue;
+    const list = Array.isArray(v) ? v : [v];
+    for (let i = 0; i < list.length; i++) {
+      const action = list[i];
       if (typeof action !== 'string' || (action !== '*' && !SHAPED.test(action))) continue; // the shape rule reports these
       const c = catalog.check(action);
+      if (c.kind === 'ok') continue;
+      const ap = Array.isArray(v) ? child(child(p, key), i) : child(p, key);
       switch (c.kind) {
         case 'unknown-service':
           r.error('iam/unknown-service', ap, `service ${show(c.service)} in action ${show(action)} does not exist; expected an AWS service prefix such as "s3" or "ec2"`, {

@@ -16,17 +16,18 @@ export interface PolicyVariable {
 /** The strings of a statement that may hold policy variables, with their pointers. */
 export function variableSites(st: Record<string, unknown>, p: string): [string, string][] {
   const out: [string, string][] = [];
-  const add = (v: unknown, vp: string) => {
+  // pointers are built only for the strings that hold a $
+  const add = (v: unknown, vp: () => string) => {
     if (typeof v === 'string') {
-      if (v.indexOf('$') >= 0) out.push([v, vp]);
-    } else if (Array.isArray(v)) v.forEach((x, i) => typeof x === 'string' && x.indexOf('$') >= 0 && out.push([x, child(vp, i)]));
+      if (v.indexOf('$') >= 0) out.push([v, vp()]);
+    } else if (Array.isArray(v)) v.forEach((x, i) => typeof x === 'string' && x.indexOf('$') >= 0 && out.push([x, child(vp(), i)]));
   };
-  for (const key of ['Resource', 'NotResource']) if (key in st) add(st[key], child(p, key));
+  for (const key of ['Resource', 'NotResource']) if (key in st) add(st[key], () => child(p, key));
   const c = st.Condition;
   if (c && typeof c === 'object' && !Array.isArray(c)) {
     for (const [op, block] of Object.entries(c)) {
       if (!block || typeof block !== 'object' || Array.isArray(block)) continue;
-      for (const [k, v] of Object.entries(block)) add(v, child(child(child(p, 'Condition'), op), k));
+      for (const [k, v] of Object.entries(block)) add(v, () => child(child(child(p, 'Condition'), op), k));
     }
   }
   return out;
