@@ -541,9 +541,4 @@ export class IamCatalog {
     for (const p of this.patternKeys) if (lower.startsWith(p.prefix) && p.pattern.test(lower) && accept(p.id)) return p.id;
     return undefined;
   }
-
-  /** Whether a key id is global (valid with every action). */
-  isGlobalKey(id: number): boolean {
-    return this.globalIds.has(id);
-  }
 }

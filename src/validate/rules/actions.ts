@@ -23,12 +23,7 @@ function unlistedReason(u: Unlisted, catalog: IamCatalog): string {
   }
 }
 
-/** Checks every Action and NotAction string of a document against the catalog. */
-export function checkActionsExist(r: FileReporter, doc: unknown, base: string, catalog: IamCatalog): void {
-  forEachStatement(doc, base, (st, p) => checkStatementActions(r, st, p, catalog));
-}
-
-/** The same, for one statement (validation runs every per-statement check in one pass). */
+/** Checks every Action and NotAction string of a statement against the catalog. */
 export function checkStatementActions(r: FileReporter, st: Record<string, unknown>, p: string, catalog: IamCatalog): void {
   const hint = 'If it is meant, list it under extraIamActions in cdktf.json ("service:*" for a whole service) to silence this warning.';
   for (const key of ['Action', 'NotAction']) {
@@ -57,7 +52,9 @@ export function checkStatementActions(r: FileReporter, st: Record<string, unknow
           r.warning('iam/unlisted-action', ap, `action ${show(action)} is not in the IAM action catalog: ${unlistedReason(c.unlisted, catalog)}`, { hint });
           break;
         case 'matches-nothing':
-          r.error('iam/wildcard-matches-nothing', ap, `wildcard ${show(action)} matches no action of ${show(action.split(':')[0])}; it grants nothing`);
+          r.error('iam/wildcard-matches-nothing', ap, `wildcard ${show(action)} matches no action of ${show(action.split(':')[0])}; it grants nothing`, {
+            hint: 'Check the spelling against the service\'s actions in the Service Authorization Reference; wildcards match case-insensitively.',
+          });
           break;
         default:
           break;

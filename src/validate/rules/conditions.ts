@@ -11,7 +11,6 @@
  */
 import { IamCatalog, KeyCheck } from '../iam-catalog';
 import { FileReporter, child, didYouMean, show } from '../rule-context';
-import { forEachStatement } from './actions';
 
 /** The families of condition operators, by the type of value they compare. */
 export type OperatorFamily = 'String' | 'Numeric' | 'Date' | 'Bool' | 'Binary' | 'IpAddress' | 'Arn' | 'Null';
@@ -272,11 +271,6 @@ export function conditionKeyFindings(catalog: IamCatalog, st: Record<string, unk
  * Condition checks that need the catalog: keys exist, fit the operator, and apply to the statement's
  * actions. A key AWS's own managed policies use where the catalog says it cannot be is not an error.
  */
-export function checkConditionKeys(r: FileReporter, doc: unknown, base: string, catalog: IamCatalog): void {
-  forEachStatement(doc, base, (st, sp) => checkStatementConditionKeys(r, st, sp, catalog));
-}
-
-/** The same, for one statement (validation runs every per-statement check in one pass). */
 export function checkStatementConditionKeys(r: FileReporter, st: Record<string, unknown>, sp: string, catalog: IamCatalog): void {
   const evidence = catalog.index.evidence;
     const actions = 'Action' in st ? (Array.isArray(st.Action) ? st.Action : [st.Action]) : [];
@@ -301,7 +295,14 @@ export function checkStatementConditionKeys(r: FileReporter, st: Record<string, 
           f.found.scope === 'format'
             ? `condition key ${show(key)} is not shaped like prefix:name; expected e.g. "aws:SourceIp" or "s3:prefix"`
             : `condition key ${show(key)} does not exist${global ? ' among the global condition keys (aws:...)' : ''}; no request carries it, so the test is ${never}`,
-          { at: 'key', hint: f.found.suggestion ? `Did you mean ${show(f.found.suggestion)}?` : global ? 'See the list of global condition keys in the IAM User Guide.' : undefined },
+          {
+            at: 'key',
+            hint: f.found.suggestion
+              ? `Did you mean ${show(f.found.suggestion)}?`
+              : global
+                ? 'See the list of global condition keys in the IAM User Guide.'
+                : 'A condition key is a prefix, a colon and a name, e.g. aws:SourceIp or s3:prefix.',
+          },
         );
         break;
       }

@@ -1,7 +1,9 @@
 /**
- * The grammar of an identity-based IAM policy document, as customer managed and inline policies
- * take it. Forbids, for example: `{"Version":"2008-10-17","Statement":[{"Effect":"allow","Action":"s3GetObject"}]}`
- * (old version, lower-case effect, malformed action, no Resource).
+ * The grammar of an IAM policy document: identity policies (customer managed and inline) and role
+ * trust policies, everything that needs no catalog. Forbids, for example:
+ * `{"Version":"2008-10-17","Statement":[{"Effect":"allow","Action":"s3GetObject"}]}` (old version,
+ * lower-case effect, malformed action, no Resource). ARN fields, condition operators and value
+ * types, policy variables and the trust-policy rules are checked here too, by their own modules.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
  */
 import { FileReporter, child, show } from '../rule-context';

@@ -11,7 +11,6 @@
 import { ArnFields, ArnMatch, isPattern, PARTITIONS, REGION_SHAPE, splitArn } from '../arn';
 import { IamCatalog } from '../iam-catalog';
 import { FileReporter, child, show } from '../rule-context';
-import { forEachStatement } from './actions';
 
 /** One problem with an ARN's shape. */
 interface ShapeProblem {
@@ -37,21 +36,29 @@ export function arnShapeProblems(arn: string): ShapeProblem[] {
     out.push({
       code: 'iam/arn-partition',
       message: `resource ${show(arn)} has partition ${show(f.partition)}; expected one of ${PARTITIONS.join(', ')}`,
-      hint: f.partition.toLowerCase() === 'aws' ? 'Partitions are lower case: aws.' : undefined,
+      hint: f.partition.toLowerCase() === 'aws' ? 'Partitions are lower case: aws.' : 'The partition is aws for commercial regions, aws-cn for China, aws-us-gov for GovCloud; the region goes in the fourth field.',
     });
   }
-  if (f.service === '') out.push({ code: 'iam/arn-missing-field', message: `resource ${show(arn)} has no service; expected e.g. "s3" in arn:aws:s3:::my-bucket` });
+  if (f.service === '') out.push({ code: 'iam/arn-missing-field', message: `resource ${show(arn)} has no service; expected e.g. "s3" in arn:aws:s3:::my-bucket`, hint: 'Write the service prefix in the third field.' });
   else if (!isPattern(f.service) && f.service !== f.service.toLowerCase()) {
-    out.push({ code: 'iam/arn-service-case', message: `resource ${show(arn)} has service ${show(f.service)}; service names in ARNs are lower case (${show(f.service.toLowerCase())})` });
+    out.push({
+      code: 'iam/arn-service-case',
+      message: `resource ${show(arn)} has service ${show(f.service)}; service names in ARNs are lower case (${show(f.service.toLowerCase())})`,
+      hint: 'ARNs are matched case-sensitively, so this one matches nothing. Write the service in lower case.',
+    });
   }
   if (f.region !== '' && !isPattern(f.region) && !REGION_SHAPE.test(f.region)) {
-    out.push({ code: 'iam/arn-region', message: `resource ${show(arn)} has region ${show(f.region)}; expected a region such as "us-east-1", "*", or nothing` });
+    out.push({
+      code: 'iam/arn-region',
+      message: `resource ${show(arn)} has region ${show(f.region)}; expected a region such as "us-east-1", "*", or nothing`,
+      hint: 'Regions look like us-east-1 or eu-west-2; an ARN with another region matches nothing.',
+    });
   }
   if (f.account !== '' && !isPattern(f.account) && !/^[0-9]{12}$/.test(f.account) && f.account !== 'aws') {
     out.push({
       code: 'iam/arn-account',
       message: `resource ${show(arn)} has account ${show(f.account)}; expected a 12-digit account ID, "*", or nothing`,
-      hint: /^[0-9]+$/.test(f.account) ? `An account ID has exactly 12 digits; this has ${f.account.length}.` : undefined,
+      hint: /^[0-9]+$/.test(f.account) ? `An account ID has exactly 12 digits; this has ${f.account.length}. Quote it in YAML, so leading zeros stay.` : 'Write the 12-digit account ID, * for any, or nothing where the service has none.',
     });
   }
   return out;
@@ -140,11 +147,6 @@ const formatList = (fs: readonly string[]) => fs.slice(0, 3).map((x) => x.replac
  * AWS's own managed policies contradict the catalog for the same service (or action), the catalog
  * is known to be incomplete there, and the finding is a warning instead of an error.
  */
-export function checkResourceTypes(r: FileReporter, doc: unknown, base: string, catalog: IamCatalog): void {
-  forEachStatement(doc, base, (st, sp) => checkStatementResources(r, st, sp, catalog));
-}
-
-/** The same, for one statement (validation runs every per-statement check in one pass). */
 export function checkStatementResources(r: FileReporter, st: Record<string, unknown>, sp: string, catalog: IamCatalog): void {
   const evidence = catalog.index.evidence;
     const { misfits, mismatch } = statementResources(catalog, st, sp);

@@ -6,7 +6,6 @@
  */
 import { IamCatalog } from '../iam-catalog';
 import { FileReporter, show } from '../rule-context';
-import { forEachStatement } from './actions';
 
 /** Actions that let a principal give itself (or others) more permissions when allowed on `*`. */
 export const ESCALATION_ACTIONS = [
@@ -29,14 +28,9 @@ export const ESCALATION_ACTIONS = [
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
 
-/** Warns on risky grants in a document's Allow statements, each at its statement. */
-export function checkRiskyGrants(r: FileReporter, doc: unknown, base: string, catalog: IamCatalog): void {
-  forEachStatement(doc, base, (st, p) => checkStatementRiskyGrants(r, st, p, catalog));
-}
-
-/** The same, for one statement (validation runs every per-statement check in one pass). */
+/** Warns on risky grants in an Allow statement, at the statement. */
 export function checkStatementRiskyGrants(r: FileReporter, st: Record<string, unknown>, p: string, catalog: IamCatalog): void {
-    if (st.Effect !== 'Allow') return;
+  if (st.Effect !== 'Allow') return;
   if ('NotAction' in st) {
     r.warning('risk/allow-not-action', p, `statement allows everything except ${show(st.NotAction)}: it grants every action AWS adds in future, too`, {
       hint: 'List the actions to allow instead, or use NotAction only with "Effect": "Deny".',
@@ -54,12 +48,9 @@ export function checkStatementRiskyGrants(r: FileReporter, st: Record<string, un
     if (full.includes('*') || full.some((a) => a.toLowerCase() === 'iam:*')) return; // the rest is implied
   }
   // pass-role and escalation are IAM actions: only IAM patterns can grant them (* returned above)
-  const granted = new Set(
-    actions
-      .filter((a) => a.length > 4 && a.slice(0, 4).toLowerCase() === 'iam:')
-      .flatMap((a) => catalog.expand(a))
-      .map((a) => a.toLowerCase()),
-  );
+  const iam = actions.filter((a) => a.length > 4 && a.slice(0, 4).toLowerCase() === 'iam:');
+  if (iam.length === 0) return;
+  const granted = new Set(iam.flatMap((a) => catalog.expand(a)).map((a) => a.toLowerCase()));
   if (granted.has('iam:passrole')) {
     r.warning('risk/pass-role', p, 'statement allows iam:PassRole on every resource: it can hand any role, including administrator roles, to a service', {
       hint: 'Limit Resource to the roles meant to be passed, and add an iam:PassedToService condition.',

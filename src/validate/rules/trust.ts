@@ -48,25 +48,27 @@ export function checkTrustStatement(r: FileReporter, st: Record<string, unknown>
 function checkPrincipal(r: FileReporter, v: unknown, p: string): void {
   if (v === '*') return;
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    r.error('iam/principal-format', p, `Principal is ${show(v)}; expected "*" or an object with AWS, Service, Federated or CanonicalUser`);
+    r.error('iam/principal-format', p, `Principal is ${show(v)}; expected "*" or an object with AWS, Service, Federated or CanonicalUser`, {
+      hint: 'For example {"AWS": "arn:aws:iam::111122223333:root"} or {"Service": "ec2.amazonaws.com"}.',
+    });
     return;
   }
   for (const [key, value] of Object.entries(v)) {
     const kp = child(p, key);
     if (!PRINCIPAL_KEYS.includes(key)) {
       const guess = didYouMean(key, PRINCIPAL_KEYS);
-      r.error('iam/principal-format', kp, `principal type ${show(key)} does not exist; expected AWS, Service, Federated or CanonicalUser`, { at: 'key', hint: guess ? `Did you mean ${show(guess)}?` : undefined });
+      r.error('iam/principal-format', kp, `principal type ${show(key)} does not exist; expected AWS, Service, Federated or CanonicalUser`, { at: 'key', hint: guess ? `Did you mean ${show(guess)}? IAM rejects the policy otherwise.` : 'IAM rejects the policy otherwise.' });
       continue;
     }
     const list = Array.isArray(value) ? value.map((x, i) => [x, child(kp, i)] as const) : [[value, kp] as const];
-    if (Array.isArray(value) && value.length === 0) r.error('iam/principal-format', kp, `${key} principal is an empty list; expected at least one principal`);
+    if (Array.isArray(value) && value.length === 0) r.error('iam/principal-format', kp, `${key} principal is an empty list; expected at least one principal`, { hint: `Name a principal, or remove ${key}.` });
     for (const [x, xp] of list) {
       if (typeof x !== 'string') {
-        r.error('iam/principal-format', xp, `${key} principal is ${show(x)}; expected a string`);
+        r.error('iam/principal-format', xp, `${key} principal is ${show(x)}; expected a string`, { hint: 'Write the principal as a string, or a list of strings.' });
         continue;
       }
       const problem = principalProblem(key, x);
-      if (problem) r.error('iam/principal-format', xp, `${key} principal ${show(x)} ${problem.found}; expected ${problem.expected}`, { hint: problem.hint });
+      if (problem) r.error('iam/principal-format', xp, `${key} principal ${show(x)} ${problem.found}; expected ${problem.expected}`, { hint: problem.hint ?? 'IAM rejects a policy with an invalid principal, so the role could not be created or updated.' });
     }
   }
 }
