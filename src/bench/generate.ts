@@ -17,6 +17,18 @@ const ACTIONS: Record<string, string[]> = {
 };
 const SERVICES = Object.keys(ACTIONS);
 
+/** Real resource ARNs of each service, so the generated library passes the resource-type checks too. */
+const RESOURCES: Record<string, (team: string) => string[]> = {
+  s3: (t) => [`arn:aws:s3:::${t}`, `arn:aws:s3:::${t}/*`],
+  ec2: (t) => [`arn:aws:ec2:eu-west-1:*:instance/*`, `arn:aws:ec2:eu-west-1:*:volume/${t}`],
+  dynamodb: (t) => [`arn:aws:dynamodb:eu-west-1:*:table/${t}`, `arn:aws:dynamodb:eu-west-1:*:table/${t}/index/*`],
+  sqs: (t) => [`arn:aws:sqs:eu-west-1:*:${t}`, `arn:aws:sqs:eu-west-1:*:${t}-dlq`],
+  sns: (t) => [`arn:aws:sns:eu-west-1:*:${t}`, `arn:aws:sns:eu-west-1:*:${t}-alerts`],
+  kms: (t) => [`arn:aws:kms:eu-west-1:*:key/${t}`, `arn:aws:kms:eu-west-1:*:alias/${t}`],
+  logs: (t) => [`arn:aws:logs:eu-west-1:*:log-group:/${t}:*`, `arn:aws:logs:eu-west-1:*:log-group:/${t}/audit`],
+  lambda: (t) => [`arn:aws:lambda:eu-west-1:*:function:${t}`, `arn:aws:lambda:eu-west-1:*:function:${t}:*`],
+};
+
 function policyDocument(i: number): object {
   const statements = [];
   const n = 2 + (i % 4);
@@ -26,7 +38,7 @@ function policyDocument(i: number): object {
       Sid: `S${s}P${i}`,
       Effect: s === n - 1 && i % 5 === 0 ? 'Deny' : 'Allow',
       Action: [0, 1, 2].map((k) => `${svc}:${ACTIONS[svc][(i + s + k) % ACTIONS[svc].length]}`).filter((a, idx, all) => all.indexOf(a) === idx),
-      Resource: s % 2 === 0 ? '*' : [`arn:aws:${svc}:eu-west-1:*:thing/team-${i}-${s}/*`, `arn:aws:${svc}:eu-west-1:*:other/${i}`],
+      Resource: s % 2 === 0 ? '*' : RESOURCES[svc](`team-${i}-${s}`),
       ...(s % 3 === 1 ? { Condition: { StringEquals: { 'aws:PrincipalTag/team': `team-${i % 17}` } } } : {}),
     });
   }

@@ -21,7 +21,7 @@ const tasks: Record<string, Task> = {
     return n;
   },
   validate: (dir) => validateTask(dir, true),
-  /** Validation without policy intelligence (unknown actions, risky grants): the baseline for its cost. */
+  /** Validation without the checks that need the IAM catalog (actions, ARNs, condition keys, risky grants): the baseline for their cost. */
   'validate-plain': (dir) => validateTask(dir, false),
 };
 

@@ -1,6 +1,6 @@
 /** Printing shared by commands: refusals, diagnostics and summaries. */
 import * as path from 'node:path';
-import { countBySeverity, Diagnostic, diagnosticToJson, formatDiagnosticGithub, formatDiagnosticText } from '../core/diagnostics';
+import { formatDiagnosticText } from '../core/diagnostics';
 import type { Refused } from '../pipeline/reporter';
 import type { RunOutcome } from '../pipeline/rollouts';
 import { Io } from './command';
@@ -10,14 +10,6 @@ export function printRefusal(io: Io, command: string, refused: Refused): number 
   for (const d of refused.errors) io.stderr(formatDiagnosticText(d) + '\n');
   io.stderr(`prism ${command}: the repository has errors; ${refused.consequence}. Run prism validate for details.\n`);
   return 1;
-}
-
-/** Diagnostics as text (with a count), JSON or GitHub workflow commands. */
-export function formatDiagnostics(diagnostics: readonly Diagnostic[], format: 'text' | 'json' | 'github'): string {
-  if (format === 'json') return JSON.stringify({ diagnostics: diagnostics.map(diagnosticToJson) }, null, 2);
-  if (format === 'github') return diagnostics.map(formatDiagnosticGithub).join('\n');
-  const c = countBySeverity(diagnostics);
-  return [...diagnostics.map(formatDiagnosticText), `${c.error} error(s), ${c.warning} warning(s), ${c.note} note(s)`].join('\n');
 }
 
 /** A path as the user would type it: relative to the current folder when inside it. */

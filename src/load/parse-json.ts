@@ -12,9 +12,10 @@ const PARSE_OPTIONS = { disallowComments: true, allowTrailingComma: false, allow
  * One linear pass over JSON text, without recursion: where nesting first passes `limit` (or -1),
  * and the offsets of keys repeated within one object (JSON.parse keeps the last silently).
  */
-function scanStructure(text: string, limit: number): { tooDeepAt: number; duplicateKeys: { offset: number; key: string }[] } {
-  const objects: (Set<string> | null)[] = [];
-  const duplicateKeys: { offset: number; key: string }[] = [];
+function scanStructure(text: string, limit: number): { tooDeepAt: number; duplicateKeys: { offset: number; key: string; escaped: boolean }[] } {
+  // per open object: decoded key -> whether its first spelling used an escape
+  const objects: (Map<string, boolean> | null)[] = [];
+  const duplicateKeys: { offset: number; key: string; escaped: boolean }[] = [];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 34) {
@@ -29,15 +30,30 @@ function scanStructure(text: string, limit: number): { tooDeepAt: number; duplic
       let j = i + 1;
       while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 10 || text.charCodeAt(j) === 13 || text.charCodeAt(j) === 9)) j++;
       if (text.charCodeAt(j) !== 58) continue;
-      const key = text.slice(start + 1, i);
-      if (keys.has(key)) duplicateKeys.push({ offset: start, key });
-      else keys.add(key);
+      const raw = text.slice(start + 1, i);
+      const key = decodeKey(raw);
+      const firstEscaped = keys.get(key);
+      if (firstEscaped !== undefined) duplicateKeys.push({ offset: start, key, escaped: firstEscaped || raw !== key });
+      else keys.set(key, raw !== key);
     } else if (c === 123 || c === 91) {
-      objects.push(c === 123 ? new Set() : null);
+      objects.push(c === 123 ? new Map() : null);
       if (objects.length > limit) return { tooDeepAt: i, duplicateKeys };
     } else if (c === 125 || c === 93) objects.pop();
   }
   return { tooDeepAt: -1, duplicateKeys };
+}
+
+/**
+ * A key as JSON.parse sees it: `"\u0045ffect"` is `Effect`, so the two are the same key and the
+ * later one wins. Raw text is compared only when it has no escape, which is almost always.
+ */
+function decodeKey(raw: string): string {
+  if (raw.indexOf('\\') < 0) return raw;
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return raw; // a malformed escape: JSON.parse of the whole text reports it
+  }
 }
 
 function describeParseError(e: ParseError, text: string): string {
@@ -107,12 +123,12 @@ export function parseJsonFile<T = unknown>(
     };
   }
 
-  const diagnostics: Diagnostic[] = duplicateKeys.map(({ offset, key }) => ({
+  const diagnostics: Diagnostic[] = duplicateKeys.map(({ offset, key, escaped }) => ({
     code: 'json/duplicate-key',
     severity: 'error',
-    message: `key ${JSON.stringify(key)} appears twice in the same object; only the last one would count`,
+    message: `key ${JSON.stringify(key)} appears twice in the same object${escaped ? ' (one spelling uses a JSON escape that decodes to the same key)' : ''}; only the last one would count`,
     location: at(offset),
-    hint: 'Merge the two values into one key.',
+    hint: escaped ? 'A reviewer reads the first value, AWS gets the last. Write keys without escapes and merge the two values into one key.' : 'Merge the two values into one key.',
   }));
   let tree: Node | undefined;
   const nodeAt = (pointer: string): Node | undefined => {

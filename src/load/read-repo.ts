@@ -14,6 +14,11 @@ export function readRepoFromDisk(root: string): RawEntry[] {
   const settingsPath = path.join(root, LAYOUT.settings);
   if (fs.existsSync(settingsPath)) entries.push(readEntry(realRoot, root, LAYOUT.settings));
   for (const dir of USER_DIRS) {
+    const outside = folderLeavesRepo(realRoot, root, dir);
+    if (outside) {
+      entries.push(outside);
+      continue;
+    }
     let names: string[];
     try {
       names = fs.readdirSync(path.join(root, dir)).sort();
@@ -32,6 +37,38 @@ export function readRepoFromDisk(root: string): RawEntry[] {
     }
   }
   return entries;
+}
+
+/** A user folder that is a symlink to a place outside the repository, as a problem; else undefined. */
+function folderLeavesRepo(realRoot: string, root: string, dir: string): RawEntry | undefined {
+  let real: string;
+  try {
+    if (!fs.lstatSync(path.join(root, dir)).isSymbolicLink()) return undefined;
+    real = fs.realpathSync(path.join(root, dir));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && isSymlink(path.join(root, dir))) {
+      return { path: dir, problem: { code: 'file/broken-symlink', message: `${dir} is a symlink whose target does not exist` } };
+    }
+    return undefined; // no such folder: nothing to read
+  }
+  if (real === realRoot || real.startsWith(realRoot + path.sep)) return undefined;
+  return {
+    path: dir,
+    problem: {
+      code: 'file/symlink-outside',
+      message: `${dir} is a symlink to a folder outside the repository; expected a folder inside it`,
+      hint: 'Move the files into the repository: the pipeline only reads what is reviewed in it, and nothing in this folder is read.',
+    },
+  };
+}
+
+function isSymlink(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function readEntry(realRoot: string, root: string, rel: string): RawEntry {

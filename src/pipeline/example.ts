@@ -39,6 +39,7 @@ export interface ExampleOutcome {
   readonly work: string;
   readonly kept: boolean;
   readonly validation: readonly Diagnostic[];
+  readonly filesChecked: number;
   readonly synth?: SynthOutcome;
   readonly stacks?: readonly string[];
   readonly preview?: PreviewOutcome;
@@ -50,10 +51,10 @@ export async function example(input: { readonly keep?: boolean; readonly reporte
   const kept = Boolean(input.keep);
   try {
     for (const item of EXAMPLE_ITEMS) fs.cpSync(path.join(EXAMPLE_ROOT, item), path.join(work, item), { recursive: true });
-    const { diagnostics } = validate({ dir: work });
-    if (hasErrors(diagnostics)) return { work, kept, validation: diagnostics };
+    const { diagnostics, filesChecked } = validate({ dir: work });
+    if (hasErrors(diagnostics)) return { work, kept, validation: diagnostics, filesChecked };
     const synthesised = await synth({ dir: work, reporter: input.reporter });
-    if (synthesised.kind === 'refused') return { work, kept, validation: diagnostics, synth: synthesised };
+    if (synthesised.kind === 'refused') return { work, kept, validation: diagnostics, filesChecked, synth: synthesised };
     const stacks = fs.readdirSync(path.join(work, 'cdktf.out', 'stacks')).sort();
     const git = simpleGit({ baseDir: work, config: IDENTITY });
     await git.init();
@@ -61,7 +62,7 @@ export async function example(input: { readonly keep?: boolean; readonly reporte
     await git.commit('The example organisation', undefined, { '--no-gpg-sign': null });
     applyExampleChange(work);
     const previewed = await preview({ dir: work, base: 'HEAD', reporter: input.reporter });
-    return { work, kept, validation: diagnostics, synth: synthesised, stacks, preview: previewed };
+    return { work, kept, validation: diagnostics, filesChecked, synth: synthesised, stacks, preview: previewed };
   } finally {
     if (!kept) fs.rmSync(work, { recursive: true, force: true });
   }

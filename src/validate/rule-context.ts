@@ -31,6 +31,8 @@ export class FileReporter {
 
 /** Appends a segment to a JSON pointer. */
 export function child(pointer: string, segment: string | number): string {
+  // most segments are indexes and plain keys: nothing to escape
+  if (typeof segment === 'number' || (segment.indexOf('~') < 0 && segment.indexOf('/') < 0)) return `${pointer}/${segment}`;
   return `${pointer}/${escapePointerSegment(segment)}`;
 }
 

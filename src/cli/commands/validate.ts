@@ -1,9 +1,8 @@
 import { hasErrors } from '../../core/diagnostics';
-import { validate } from '../../pipeline/validate';
+import { renderValidation, validate } from '../../pipeline/validate';
 import { oneOf, repoDir } from '../args';
 import { defineCommand } from '../command';
 import { DIR } from '../flags';
-import { formatDiagnostics } from '../output';
 
 /** `prism validate`. */
 export const command = defineCommand({
@@ -11,7 +10,8 @@ export const command = defineCommand({
   summary: 'check policies, permission sets, assignments and settings',
   usage: ['validate [--dir DIR] [--format text|json|github]'],
   description: `Checks every file in policies/, permission-sets/, assignments/ and the settings in cdktf.json,
-and reports every problem at once with its file, line and column.`,
+and reports every problem at once with its file, line and column. --format text ends each file with a
+one-line summary and the run with totals; --format json carries the counts.`,
   flags: {
     dir: DIR,
     format: { type: 'string', value: 'FMT', description: 'text (default), json, or github (workflow commands: annotations on the pull request)' },
@@ -23,9 +23,8 @@ and reports every problem at once with its file, line and column.`,
   exitCodes: ['0 no errors (warnings and notes allowed)', '1 errors', '2 usage error'],
   async run({ flags }, io) {
     const format = oneOf('format', flags.format, ['text', 'json', 'github'] as const, 'text');
-    const { diagnostics } = validate({ dir: repoDir(flags.dir) });
-    const text = formatDiagnostics(diagnostics, format);
-    if (text) io.stdout(text + '\n');
-    return hasErrors(diagnostics) ? 1 : 0;
+    const outcome = validate({ dir: repoDir(flags.dir) });
+    io.stdout(renderValidation(outcome, format));
+    return hasErrors(outcome.diagnostics) ? 1 : 0;
   },
 });

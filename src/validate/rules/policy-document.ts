@@ -1,17 +1,22 @@
 /**
- * The grammar of an identity-based IAM policy document, as customer managed and inline policies
- * take it. Forbids, for example: `{"Version":"2008-10-17","Statement":[{"Effect":"allow","Action":"s3GetObject"}]}`
- * (old version, lower-case effect, malformed action, no Resource).
+ * The grammar of an IAM policy document: identity policies (customer managed and inline) and role
+ * trust policies, everything that needs no catalog. Forbids, for example:
+ * `{"Version":"2008-10-17","Statement":[{"Effect":"allow","Action":"s3GetObject"}]}` (old version,
+ * lower-case effect, malformed action, no Resource). ARN fields, condition operators and value
+ * types, policy variables and the trust-policy rules are checked here too, by their own modules.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
  */
 import { FileReporter, child, show } from '../rule-context';
+import { checkConditionGrammar } from './conditions';
+import { checkArnShape } from './resources';
+import { checkTrustStatement } from './trust';
+import { scanVariables, variableSites } from './variables';
 
 const TOP_LEVEL_KEYS = ['Version', 'Id', 'Statement'];
 const STATEMENT_KEYS = ['Sid', 'Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition'];
 /** service prefix, colon, action name; `*` and `?` wildcards allowed. IAM matches actions case-insensitively. */
 const ACTION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]*:[A-Za-z0-9*?]+$/;
 const SID_PATTERN = /^[A-Za-z0-9]*$/;
-const CONDITION_OPERATOR = /^(ForAllValues:|ForAnyValue:)?[A-Za-z]+(IfExists)?$/;
 
 /** Which kind of document: identity policies (CMP, inline) or a role's trust policy. */
 export type PolicyMode = 'identity' | 'trust';
@@ -125,7 +130,12 @@ function checkStatement(r: FileReporter, s: unknown, p: string, sids: Map<string
   if (mode === 'trust' && !('Principal' in st) && !('NotPrincipal' in st)) {
     r.error('iam/principal', p, 'trust policy statement has no Principal; expected the principal allowed to assume the role');
   }
-  if ('Condition' in st) checkCondition(r, st.Condition, child(p, 'Condition'));
+  if (mode === 'trust') checkTrustStatement(r, st, p);
+  if ('Condition' in st) {
+    checkCondition(r, st.Condition, child(p, 'Condition'));
+    checkConditionGrammar(r, st.Condition, child(p, 'Condition'));
+  }
+  for (const [text, vp] of variableSites(st, p)) scanVariables(r, text, vp);
 }
 
 function checkStrings(r: FileReporter, v: unknown, p: string, key: string, each: (v: unknown, p: string) => void): void {
@@ -158,7 +168,7 @@ function checkResource(r: FileReporter, v: unknown, p: string): void {
     r.error('iam/resource-format', p, `resource is ${show(v)}; expected an ARN string or "*"`);
   } else if (v !== '*' && !v.startsWith('arn:')) {
     r.error('iam/resource-format', p, `resource ${show(v)} is neither "*" nor an ARN; expected e.g. "arn:aws:s3:::my-bucket/*"`);
-  }
+  } else if (v !== '*') checkArnShape(r, v, p);
 }
 
 function checkCondition(r: FileReporter, c: unknown, p: string): void {
@@ -168,9 +178,6 @@ function checkCondition(r: FileReporter, c: unknown, p: string): void {
   }
   for (const [op, block] of Object.entries(c)) {
     const op_p = child(p, op);
-    if (!CONDITION_OPERATOR.test(op)) {
-      r.error('iam/condition', op_p, `condition operator ${show(op)} is not an operator name; expected e.g. "StringEquals" or "ForAnyValue:StringLike"`, { at: 'key' });
-    }
     if (typeof block !== 'object' || block === null || Array.isArray(block)) {
       r.error('iam/condition', op_p, `condition ${op} is ${show(block)}; expected an object of condition key -> value(s)`);
       continue;
