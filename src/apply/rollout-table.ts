@@ -1,3 +1,4 @@
+import { mdCode, mdText } from '../core/markdown';
 import { latestRows, RolloutRow } from '../model/rollout';
 
 /** The latest rollout of a policy in each account (the product's "Rollout Status" panel). */
@@ -17,7 +18,6 @@ export function summaryChips(latest: readonly RolloutRow[]): string {
   return `${n('SUCCESS')} success · ${n('PENDING')} pending · ${n('FAILED')} failed`;
 }
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 /** The rollout table as text (aligned columns) or markdown. */
 export function renderRolloutTable(policy: string, rows: readonly RolloutRow[], options: { format: 'text' | 'markdown'; all?: boolean }): string {
@@ -30,7 +30,7 @@ export function renderRolloutTable(policy: string, rows: readonly RolloutRow[], 
   const head = ['Account', 'Event', 'Status', 'Error', 'Started'];
   const body = shown.map((r) => [r.account, r.event, r.status, r.error ?? '', r.startedAt]);
   if (options.format === 'markdown') {
-    return [`### Rollouts of \`${policy}\``, '', `**${summaryChips(latest)}**`, '', `| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...body.map((b) => `| ${b.map(cell).join(' | ')} |`), ''].join('\n');
+    return [`### Rollouts of ${mdCode(policy)}`, '', `**${summaryChips(latest)}**`, '', `| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...body.map((b) => `| ${b.map(mdText).join(' | ')} |`), ''].join('\n');
   }
   const trimmed = body.map((b) => [b[0], b[1], b[2], b[3].length > 80 ? b[3].slice(0, 77) + '...' : b[3], b[4]]);
   const widths = head.map((h, i) => Math.max(h.length, ...trimmed.map((b) => b[i].length)));

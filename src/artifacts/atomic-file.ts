@@ -55,6 +55,17 @@ function listFiles(dir: string, rel = ''): string[] {
   return out;
 }
 
+/**
+ * Files an output folder may hold besides what Prism wrote, because Prism's own runs of another tool
+ * make them there: in synth output, Terraform's working files in each stack folder (its plugin
+ * links, lock file and saved plan). They are regenerated on the next run.
+ */
+const REGENERABLE: Readonly<Record<OutputKind, RegExp | undefined>> = {
+  synth: /^stacks\/[^/]+\/(\.terraform\/.+|\.terraform\.lock\.hcl|tfplan)$/,
+  bootstrap: /^stacks\/[^/]+\/(\.terraform\/.+|\.terraform\.lock\.hcl|tfplan)$/,
+  dashboard: undefined,
+};
+
 const few = (names: readonly string[]) => `${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''}`;
 
 /**
@@ -79,13 +90,13 @@ export function inspectOutputFolder(dir: string, kind: OutputKind): OutputFolder
     manifest = JSON.parse(fs.readFileSync(path.join(dir, OUTPUT_MANIFEST), 'utf8')) as OutputManifest;
   } catch {
     // what cdktf synth itself writes (and Prism before it had a manifest)
-    if (kind === 'synth' && entries.join(',') === 'manifest.json,stacks' && listFiles(dir).every((f) => f === 'manifest.json' || /^stacks\/[^/]+\/cdk\.tf\.json$/.test(f))) return { kind: 'ours' };
+    if (kind === 'synth' && entries.join(',') === 'manifest.json,stacks' && listFiles(dir).every((f) => f === 'manifest.json' || /^stacks\/[^/]+\/cdk\.tf\.json$/.test(f) || REGENERABLE.synth!.test(f))) return { kind: 'ours' };
     return { kind: 'refused', reason: `is a folder with other content (${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}: ${few(entries)}) and no ${OUTPUT_MANIFEST}` };
   }
   if (manifest?.writtenBy !== 'prism' || !Array.isArray(manifest.files)) return { kind: 'refused', reason: `has a ${OUTPUT_MANIFEST} that Prism did not write` };
   if (manifest.kind !== kind) return { kind: 'refused', reason: `holds Prism's ${manifest.kind} output, not ${kind} output` };
   const known = new Set([...manifest.files, OUTPUT_MANIFEST]);
-  const foreign = listFiles(dir).filter((f) => !known.has(f));
+  const foreign = listFiles(dir).filter((f) => !known.has(f) && !REGENERABLE[kind]?.test(f));
   if (foreign.length) return { kind: 'refused', reason: `holds ${foreign.length} file(s) Prism did not write (${few(foreign)})` };
   return { kind: 'ours' };
 }

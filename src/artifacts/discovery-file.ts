@@ -25,7 +25,7 @@ export function checkDiscoveryResults(value: unknown): string | undefined {
     if (!/^\d{12}$/.test(account)) return `account key ${JSON.stringify(account)} is not a 12-digit account ID`;
     if (!a || (a.status !== 'ok' && a.status !== 'error') || typeof a.policies !== 'object') return `account ${account}: expected status "ok" or "error" and a policies object`;
     for (const [name, p] of Object.entries(a.policies)) {
-      if (!p || !['absent', 'managed', 'unmanaged'].includes(p.state)) return `account ${account} policy ${name}: state must be absent, managed or unmanaged`;
+      if (!p || !['absent', 'managed', 'unmanaged', 'conflict'].includes(p.state)) return `account ${account} policy ${name}: state must be absent, managed, unmanaged or conflict`;
       if (p.adoptedAt !== undefined && Number.isNaN(Date.parse(p.adoptedAt))) return `account ${account} policy ${name}: adoptedAt is not an ISO timestamp`;
     }
   }

@@ -51,3 +51,11 @@ export function runOptions(flags: { concurrency?: string; terraform?: string; pr
     staleAfterMinutes: wholeNumber('stale-after', flags['stale-after'], 120, 1),
   };
 }
+
+/** A CMP name as a command argument: IAM name characters only, so it can never name a path. */
+export function policyArgument(value: string): string {
+  if (!/^[A-Za-z0-9+=,.@_-]{1,122}$/.test(value)) {
+    throw usageError(`${JSON.stringify(value)} is not a policy name; expected the name of a file in policies/ without .json (letters, digits and + = , . @ _ -)`);
+  }
+  return value;
+}

@@ -61,6 +61,13 @@ export interface Settings {
      */
     readonly pluginCache: boolean;
   };
+  /** Where the rollout ledger lives: a branch of the remote (never a checkout). */
+  readonly ledger: {
+    /** @default 'prism-ledger' */
+    readonly branch: string;
+    /** @default 'origin' */
+    readonly remote: string;
+  };
   readonly extraAwsManagedPolicies: readonly string[];
   /** Actions newer than the bundled catalog, accepted as existing. */
   readonly extraIamActions: readonly string[];
@@ -129,6 +136,7 @@ export function resolveSettings(raw: Raw | undefined): Settings {
       pluginCache: r.terraform?.pluginCache ?? true,
       ...(r.terraform?.providerVersion ? { providerVersion: r.terraform.providerVersion } : {}),
     },
+    ledger: { branch: r.ledger?.branch ?? 'prism-ledger', remote: r.ledger?.remote ?? 'origin' },
     extraAwsManagedPolicies: r.extraAwsManagedPolicies ?? [],
     extraIamActions: r.extraIamActions ?? [],
   };

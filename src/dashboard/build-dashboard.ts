@@ -15,6 +15,10 @@ export interface Dashboard {
  * come (any order, any source) and never kept, and pages are rendered lazily.
  */
 export function buildDashboard(rows: Iterable<RolloutRow>, documents: RepoDocuments, options: RenderOptions): Dashboard {
-  const aggregate = new RolloutAggregate().addAll(rows);
+  return buildDashboardFrom(new RolloutAggregate().addAll(rows), documents, options);
+}
+
+/** The same, from rows already folded (for a caller that reads the ledger a file at a time). */
+export function buildDashboardFrom(aggregate: RolloutAggregate, documents: RepoDocuments, options: RenderOptions): Dashboard {
   return { aggregate, pages: { [Symbol.iterator]: () => renderSite(aggregate, documents, options) } };
 }

@@ -3,12 +3,11 @@ export const LAYOUT = {
   policies: 'policies',
   permissionSets: 'permission-sets',
   assignments: 'assignments',
-  ledger: 'rollouts',
   settings: 'cdktf.json',
 } as const;
 
 /** The folders Prism reads user files from, one level deep. */
-export const USER_DIRS: readonly string[] = [LAYOUT.policies, LAYOUT.permissionSets, LAYOUT.assignments, LAYOUT.ledger];
+export const USER_DIRS: readonly string[] = [LAYOUT.policies, LAYOUT.permissionSets, LAYOUT.assignments];
 
 /** Files that may sit in a user folder without being user files. */
 export function isIgnoredName(name: string): boolean {

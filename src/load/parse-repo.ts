@@ -12,8 +12,6 @@ export interface LoadedRepo {
   readonly policyMeta: ParsedFile[];
   readonly permissionSets: ParsedFile[];
   readonly assignments: ParsedFile[];
-  /** Rollout ledger files (`rollouts/<policy>.jsonl`), as text: one JSON row a line. */
-  readonly ledger: { readonly path: string; readonly text: string }[];
   readonly diagnostics: Diagnostic[];
 }
 
@@ -32,9 +30,6 @@ export function classifyPath(path: string): FileKind | { unexpected: string } {
     case LAYOUT.assignments:
       if (/\.ya?ml$/.test(name)) return 'assignment';
       return { unexpected: 'expected a .yaml assignment file' };
-    case LAYOUT.ledger:
-      if (name.endsWith('.jsonl')) return 'ledger';
-      return { unexpected: 'expected <policy>.jsonl rollout ledger files' };
     default:
       return { unexpected: 'not a Prism user folder' };
   }
@@ -48,9 +43,8 @@ export function parseRepo(entries: readonly RawEntry[]): LoadedRepo {
     policyMeta: ParsedFile[];
     permissionSets: ParsedFile[];
     assignments: ParsedFile[];
-    ledger: { path: string; text: string }[];
     diagnostics: Diagnostic[];
-  } = { policies: [], policyMeta: [], permissionSets: [], assignments: [], ledger: [], diagnostics: [] };
+  } = { policies: [], policyMeta: [], permissionSets: [], assignments: [], diagnostics: [] };
 
   for (const entry of entries) {
     if ('problem' in entry) {
@@ -71,10 +65,6 @@ export function parseRepo(entries: readonly RawEntry[]): LoadedRepo {
     const decoded = decodeUserFile(entry.path, entry.bytes);
     if ('diagnostic' in decoded) {
       repo.diagnostics.push(decoded.diagnostic);
-      continue;
-    }
-    if (kind === 'ledger') {
-      repo.ledger.push({ path: entry.path, text: decoded.text });
       continue;
     }
     const parsed =

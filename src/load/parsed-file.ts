@@ -1,7 +1,7 @@
 import { SourceLocation } from '../core/source-location';
 
 /** The kinds of user file Prism reads. */
-export type FileKind = 'policy' | 'policy-meta' | 'permission-set' | 'assignment' | 'settings' | 'ledger';
+export type FileKind = 'policy' | 'policy-meta' | 'permission-set' | 'assignment' | 'settings';
 
 /** A parsed user file: its value plus a way back from a JSON pointer to a line and column. */
 export interface ParsedFile<T = unknown> {

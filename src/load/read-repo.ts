@@ -109,8 +109,7 @@ function readEntry(realRoot: string, root: string, rel: string): RawEntry {
   if (!st.isFile()) {
     return { path: rel, problem: { code: 'file/not-a-file', message: `${rel} is not a regular file` } };
   }
-  // the rollout ledger grows with history; user-authored files are small
-  if (st.size > MAX_FILE_BYTES && !rel.startsWith(LAYOUT.ledger + '/')) {
+  if (st.size > MAX_FILE_BYTES) {
     return {
       path: rel,
       problem: {

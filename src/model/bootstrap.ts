@@ -65,12 +65,15 @@ export function bootstrapDocuments(settings: Settings, account: string, options:
         Resource: roles,
         Condition: { ArnLike: { 'iam:PolicyARN': [policies, 'arn:aws:iam::aws:policy/*'] } },
       },
+      { Sid: 'ListPolicyNames', Effect: 'Allow', Action: 'iam:ListPolicies', Resource: '*' },
     ],
   };
   const planPolicy = {
     Version: '2012-10-17',
     Statement: [
       { Sid: 'ReadPrismPolicies', Effect: 'Allow', Action: readPolicies, Resource: policies },
+      // names are unique whatever the path: discovery lists them to find a Prism-<name> elsewhere (no resource-level permission exists)
+      { Sid: 'ListPolicyNames', Effect: 'Allow', Action: 'iam:ListPolicies', Resource: '*' },
       { Sid: 'ReadPrismRoles', Effect: 'Allow', Action: readRoles, Resource: roles },
     ],
   };

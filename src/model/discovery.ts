@@ -17,8 +17,14 @@ export interface AccountDiscovery {
 
 /** What exists under `Prism-<name>` in an account. */
 export interface PolicyDiscovery {
-  /** absent: will be created; managed: tagged Prism:Managed=true; unmanaged: exists untagged, will be adopted. */
-  readonly state: 'absent' | 'managed' | 'unmanaged';
+  /**
+   * absent: will be created; managed: tagged Prism:Managed=true; unmanaged: exists untagged, will be
+   * adopted; conflict: a policy of that name exists at another IAM path, so creating it will fail
+   * (IAM names are unique in an account whatever the path).
+   */
+  readonly state: 'absent' | 'managed' | 'unmanaged' | 'conflict';
+  /** For a conflict: the IAM path it was found at (e.g. /team/). */
+  readonly path?: string;
   readonly arn?: string;
   /** The adoption time: recorded once when first found unmanaged, or read from the Prism:AdoptedAt tag. */
   readonly adoptedAt?: string;
@@ -27,4 +33,19 @@ export interface PolicyDiscovery {
   readonly drift?: { readonly liveDocument: unknown };
   /** For policies being deleted: attachments Prism did not make. */
   readonly nonPrismAttachments?: readonly { readonly type: 'role' | 'user' | 'group'; readonly name: string }[];
+}
+
+/**
+ * Merges a discovery run into the previous results, so a narrower run (`--accounts`, `--base`)
+ * never forgets what an earlier one recorded: accounts not looked up keep their entries; policies an
+ * account's run did not look up keep theirs; an account that errors keeps its earlier policies (and
+ * so its recorded adoption times), marked with the new error.
+ */
+export function mergeDiscovery(previous: DiscoveryResults | undefined, fresh: DiscoveryResults): DiscoveryResults {
+  const accounts: Record<string, AccountDiscovery> = { ...(previous?.accounts ?? {}) };
+  for (const [account, now] of Object.entries(fresh.accounts)) {
+    const before = previous?.accounts[account];
+    accounts[account] = now.status === 'error' ? { ...now, policies: before?.policies ?? {} } : { ...now, policies: { ...(before?.policies ?? {}), ...now.policies } };
+  }
+  return { version: fresh.version, generatedAt: fresh.generatedAt, accounts: Object.fromEntries(Object.entries(accounts).sort(([a], [b]) => (a < b ? -1 : 1))) };
 }

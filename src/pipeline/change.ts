@@ -4,22 +4,23 @@ import { Diagnostic } from '../core/diagnostics';
 import { usageError } from '../core/errors';
 import { parseRepo } from '../load/parse-repo';
 import { loadDiscoveryResults } from '../artifacts/discovery-file';
-import { parseLedger } from '../artifacts/ledger';
+import { LedgerContent } from '../artifacts/ledger';
 import { readRepoFromDisk } from '../load/read-repo';
 import { buildModel } from '../model/build-model';
 import { DeploymentModel } from '../model/desired-state';
 import { DiscoveryResults } from '../model/discovery';
-import { MaterialisedPair, materialisedPairs, RolloutRow } from '../model/rollout';
+import { MaterialisedPair, materialisedPairs } from '../model/rollout';
 import { RepoDocuments } from '../model/types';
 import { AccountChange, affectedAccounts, diffModels, LibraryChanges, libraryChanges } from '../change/change-set';
 import { validateRepo } from '../validate/validate';
+import { readLedger } from './ledger';
+import { Reporter } from './reporter';
 
 /** One side of a change: the repository at a commit or in the working tree. */
 export interface Side {
   readonly label: string;
   readonly diagnostics: Diagnostic[];
   readonly documents: RepoDocuments;
-  readonly ledgerRows: RolloutRow[];
 }
 
 /** Both sides of a change and everything derived from them. */
@@ -28,6 +29,8 @@ export interface ChangeContext {
   readonly base: Side;
   readonly head: Side;
   readonly baseCommit: string;
+  /** The rollout ledger, as the ledger branch has it. */
+  readonly ledger: LedgerContent;
   readonly materialised: ReadonlyMap<string, MaterialisedPair>;
   readonly discovery?: DiscoveryResults;
   readonly library: LibraryChanges;
@@ -50,18 +53,19 @@ function assignedAccounts(base: RepoDocuments, head: RepoDocuments): Set<string>
 async function readSide(dir: string, ref: string | undefined): Promise<Side> {
   const loaded = parseRepo(ref ? await readRepoAtRef(dir, ref) : readRepoFromDisk(dir));
   const { diagnostics, documents } = validateRepo(loaded);
-  return { label: ref ?? 'working tree', diagnostics, documents, ledgerRows: parseLedger(loaded.ledger).rows };
+  return { label: ref ?? 'working tree', diagnostics, documents };
 }
 
 /** Reads base (from git) and head (working tree, or a ref), and diffs the accounts the change affects. */
-export async function loadChange(options: { dir: string; base: string; head?: string; discoveryFile?: string; all?: boolean }): Promise<ChangeContext> {
+export async function loadChange(options: { dir: string; base: string; head?: string; discoveryFile?: string; all?: boolean; reporter: Reporter }): Promise<ChangeContext> {
   const { dir } = options;
   if (!fs.existsSync(dir)) throw usageError(`--dir ${dir} does not exist`);
   const baseCommit = await resolveRef(dir, options.base);
   const [base, head] = await Promise.all([readSide(dir, options.base), readSide(dir, options.head)]);
   const discovery = loadDiscoveryResults(dir, options.discoveryFile);
-  // the ledger is the head's: it records what was applied, whatever the commit under review
-  const materialised = materialisedPairs(head.ledgerRows);
+  // the ledger records what was applied, whatever the commit under review
+  const ledger = await readLedger(dir, head.documents.settings, options.reporter);
+  const materialised = materialisedPairs(ledger.rows);
   const library = libraryChanges(base.documents, head.documents);
   const assigned = assignedAccounts(base.documents, head.documents);
   // --all: every assigned account, and every account where the ledger says something is materialised
@@ -73,6 +77,7 @@ export async function loadChange(options: { dir: string; base: string; head?: st
     base,
     head,
     baseCommit,
+    ledger,
     materialised,
     discovery,
     library,

@@ -5,9 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_DISCOVERY_FILE, readDiscoveryFile, writeDiscoveryFile } from '../artifacts/discovery-file';
-import { parseLedger } from '../artifacts/ledger';
 import { buildModel } from '../model/build-model';
-import { DiscoveryResults } from '../model/discovery';
+import { DiscoveryResults, mergeDiscovery } from '../model/discovery';
 import { normalizePolicyText } from '../model/normalize';
 import { materialisedPairs } from '../model/rollout';
 import { RepoDocuments } from '../model/types';
@@ -15,6 +14,7 @@ import { Settings } from '../core/settings';
 import { loadAndValidate } from '../validate/load-and-validate';
 import type { DiscoverTarget } from '../adapters/aws/discover';
 import { loadChange } from './change';
+import { readLedger } from './ledger';
 import { Refused, refuseOnErrors, Reporter } from './reporter';
 
 /** Inputs of `discover`. */
@@ -40,6 +40,7 @@ export interface DiscoveryCounts {
   readonly absent: number;
   readonly managed: number;
   readonly unmanaged: number;
+  readonly conflict: number;
   readonly drift: number;
   readonly foreign: number;
   readonly failed: number;
@@ -51,7 +52,7 @@ export type DiscoverOutcome = Refused | { readonly kind: 'discovered'; readonly 
 /** What to look up, and the documents drift is measured against (what was applied: the base). */
 async function targetsFor(input: DiscoverInput): Promise<Refused | { targets: DiscoverTarget[]; expected: RepoDocuments; settings: Settings }> {
   if (input.base) {
-    const ctx = await loadChange({ dir: input.dir, base: input.base });
+    const ctx = await loadChange({ dir: input.dir, base: input.base, reporter: input.reporter });
     const refused = refuseOnErrors(ctx.head.diagnostics, 'nothing was looked up');
     if (refused) return refused;
     const byAccount = new Map<string, { policies: Set<string>; deleting: Set<string> }>();
@@ -68,14 +69,15 @@ async function targetsFor(input: DiscoverInput): Promise<Refused | { targets: Di
   const checked = loadAndValidate(input.dir);
   const refused = refuseOnErrors(checked.diagnostics, 'nothing was looked up');
   if (refused) return refused;
-  const model = buildModel(checked.documents, { materialised: materialisedPairs(parseLedger(checked.ledger).rows) });
+  const ledger = await readLedger(input.dir, checked.documents.settings, input.reporter);
+  const model = buildModel(checked.documents, { materialised: materialisedPairs(ledger.rows) });
   const targets = [...model.accounts.values()].map((s) => ({ account: s.account, policies: s.policies.map((p) => p.name), deleting: [] }));
   return { targets, expected: checked.documents, settings: checked.documents.settings };
 }
 
 /** Counts what discovery found, for the summary line. */
 export function countDiscovery(results: DiscoveryResults): DiscoveryCounts {
-  const counts = { absent: 0, managed: 0, unmanaged: 0, drift: 0, foreign: 0, failed: 0 };
+  const counts = { absent: 0, managed: 0, unmanaged: 0, conflict: 0, drift: 0, foreign: 0, failed: 0 };
   for (const a of Object.values(results.accounts)) {
     if (a.status === 'error') counts.failed++;
     for (const p of Object.values(a.policies)) {
@@ -107,6 +109,7 @@ export async function discover(input: DiscoverInput): Promise<DiscoverOutcome> {
       input.reporter.progress(done, total, 'accounts');
     },
   });
-  writeDiscoveryFile(file, results);
+  // a narrower run never forgets what an earlier one recorded (adoption times above all)
+  writeDiscoveryFile(file, mergeDiscovery(previous, results));
   return { kind: 'discovered', file, accounts: targets.length, results, counts: countDiscovery(results) };
 }

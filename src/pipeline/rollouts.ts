@@ -1,24 +1,34 @@
 /**
- * The apply, retry and rollout-status use cases: apply accounts with real Terraform, and record each
- * (policy, account) as a rollout in the ledger, PENDING before any account starts and SUCCESS or
- * FAILED after.
+ * The apply, retry and rollout-status use cases. Apply converges on what the repository says: every
+ * account whose stack fingerprint differs from its latest watermark in the ledger is applied with
+ * real Terraform, and each (policy, account) it touches is recorded as a rollout, PENDING before any
+ * account starts and SUCCESS or FAILED after; an account that succeeded in full gets a new
+ * watermark. A cancelled, failed or skipped run therefore never loses a merge: the next run applies
+ * whatever is still different.
  */
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { simpleGit } from 'simple-git';
-import { ledgerFile, parseLedger } from '../artifacts/ledger';
+import { LedgerContent, latestWatermarks, Watermark } from '../artifacts/ledger';
 import { applyStacks } from '../apply/apply-stacks';
 import { interruptedRows, planRollouts, RolloutDraft } from '../apply/rollout-events';
 import { latestPerAccount, renderRolloutTable, summaryChips } from '../apply/rollout-table';
+import { AccountChange, diffModels, libraryChanges } from '../change/change-set';
 import { stackName } from '../core/naming';
+import { parseRepo } from '../load/parse-repo';
 import { buildModel } from '../model/build-model';
 import { DeploymentModel } from '../model/desired-state';
+import { stackFingerprint } from '../model/fingerprint';
 import { latestRows, materialisedPairs, RolloutRow } from '../model/rollout';
+import { RepoDocuments } from '../model/types';
 import { loadAndValidate } from '../validate/load-and-validate';
+import { validateRepo } from '../validate/validate';
 import { appendStepSummary, workflowRunUrl } from '../adapters/github/actions';
-import type { LedgerWriter } from '../adapters/git/ledger-store';
-import { ChangeContext, loadChange } from './change';
+import { readRepoAtRef, resolveRef } from '../adapters/git/read-tree';
+import type { LedgerStore, RunWriter } from '../adapters/git/ledger-store';
+import { loadDiscoveryResults } from '../artifacts/discovery-file';
+import { openLedger, readLedger } from './ledger';
 import { Refused, refuseOnErrors, Reporter } from './reporter';
 import { synthesizeToFolder } from './synth';
 import { terraformRunner } from './terraform';
@@ -58,16 +68,24 @@ export interface NothingToApply {
   readonly why: string;
 }
 
+/** One account to apply: the model that holds its stack, and its fingerprint for the watermark. */
+interface Target {
+  readonly account: string;
+  readonly fingerprint: string;
+}
+
 /**
- * Applies `accounts` (their stacks synthesised from `model`) and records every draft as a rollout.
- * Rows an earlier run left PENDING and stale are marked interrupted first.
+ * Applies `targets` (their stacks synthesised from `model`) and records every draft as a rollout in
+ * this run's own ledger file, then a watermark for each account that succeeded in full. Rows an
+ * earlier run left PENDING and stale are marked interrupted first.
  */
-async function runRollouts(o: RunOptions & { accounts: readonly string[]; model: DeploymentModel; drafts: readonly (RolloutDraft & { retryOf?: string })[]; plansDir?: string }): Promise<RunOutcome> {
+async function runRollouts(o: RunOptions & { targets: readonly Target[]; model: DeploymentModel; drafts: readonly (RolloutDraft & { retryOf?: string })[]; plansDir?: string; store?: LedgerStore; recorded: LedgerContent }): Promise<RunOutcome> {
   const { dir, reporter, model } = o;
+  const accounts = o.targets.map((t) => t.account);
   const settings = model.settings;
   const outDir = path.join(dir, 'cdktf.out');
-  await synthesizeToFolder({ ...model, accounts: new Map([...model.accounts].filter(([a]) => o.accounts.includes(a))) }, { outDir, repoRoot: dir });
-  for (const account of o.accounts) {
+  await synthesizeToFolder({ ...model, accounts: new Map([...model.accounts].filter(([a]) => accounts.includes(a))) }, { outDir, repoRoot: dir });
+  for (const account of accounts) {
     const reviewed = o.plansDir && path.join(o.plansDir, `${account}.tfplan`);
     if (reviewed && fs.existsSync(reviewed)) fs.copyFileSync(reviewed, path.join(outDir, 'stacks', stackName(account), 'tfplan'));
   }
@@ -92,78 +110,150 @@ async function runRollouts(o: RunOptions & { accounts: readonly string[]; model:
     ...(d.adoptedAt ? { adoptedAt: d.adoptedAt } : {}),
     ...(d.retryOf ? { retryOf: d.retryOf } : {}),
   }));
-  let ledger: LedgerWriter | undefined;
-  if (o.ledger !== false) {
-    const { LedgerWriter } = await import('../adapters/git/ledger-store');
-    ledger = await LedgerWriter.open({ repoDir: dir, log: (l) => reporter.info(l) });
+  const writer: RunWriter | undefined = o.store?.run(runId, startedAt);
+  if (writer) {
+    const stale = interruptedRows(latestRows(o.recorded.rows), new Date(), (o.staleAfterMinutes ?? 120) * 60_000);
+    if (stale.length) reporter.info(`apply: marking ${stale.length} rollout(s) left PENDING by an interrupted run as FAILED`);
+    await writer.append([...stale, ...pending], `prism: ${pending.length} rollout(s) pending for ${commit.slice(0, 12)}`);
   }
-  try {
-    if (ledger) {
-      const stale = interruptedRows(latestRows(ledger.readRows()), new Date(), (o.staleAfterMinutes ?? 120) * 60_000);
-      if (stale.length) reporter.info(`apply: marking ${stale.length} rollout(s) left PENDING by an interrupted run as FAILED`);
-      await ledger.append([...stale, ...pending], `prism: ${pending.length} rollout(s) pending for ${commit.slice(0, 12)}`);
-    }
 
-    const byAccount = new Map<string, RolloutRow[]>();
-    for (const r of pending) byAccount.set(r.account, [...(byAccount.get(r.account) ?? []), r]);
-    const { applyStack } = await import('../adapters/terraform/runner');
-    const runner = terraformRunner(dir, settings, o.terraform, reporter);
-    const result = await applyStacks(o.accounts, byAccount, {
-      concurrency: o.concurrency ?? settings.terraform.concurrency,
-      failureTolerance: o.failureTolerance ?? 0,
-      now: () => new Date(),
-      applyAccount: (account) => {
-        reporter.accountNews(account, 'terraform init');
-        return applyStack(runner, account, path.join(outDir, 'stacks', stackName(account)));
-      },
-      onSettled: (account, rows, done, total) => {
-        const failed = rows.filter((r) => r.status === 'FAILED');
-        reporter.accountDone(account, `${failed.length ? `FAILED (${failed[0].error})` : 'SUCCESS'} (${rows.length} rollout(s))`, failed.length === 0);
-        reporter.progress(done, total, 'accounts');
-      },
-    });
-    if (ledger) await ledger.append(result.rows, `prism: ${result.rows.length} rollout(s) settled for ${commit.slice(0, 12)}`);
+  const byAccount = new Map<string, RolloutRow[]>();
+  for (const r of pending) byAccount.set(r.account, [...(byAccount.get(r.account) ?? []), r]);
+  const { applyStack } = await import('../adapters/terraform/runner');
+  const runner = terraformRunner(dir, settings, o.terraform, reporter);
+  const exitCodes = new Map<string, number | null>();
+  const result = await applyStacks(accounts, byAccount, {
+    concurrency: o.concurrency ?? settings.terraform.concurrency,
+    failureTolerance: o.failureTolerance ?? 0,
+    now: () => new Date(),
+    applyAccount: async (account) => {
+      reporter.accountNews(account, 'terraform init');
+      const outcome = await applyStack(runner, account, path.join(outDir, 'stacks', stackName(account)));
+      exitCodes.set(account, outcome.setupError ? -1 : outcome.exitCode);
+      return outcome;
+    },
+    onSettled: (account, rows, done, total) => {
+      const failed = rows.filter((r) => r.status === 'FAILED');
+      reporter.accountDone(account, `${failed.length ? `FAILED (${failed[0].error})` : 'SUCCESS'} (${rows.length} rollout(s))`, failed.length === 0);
+      reporter.progress(done, total, 'accounts');
+    },
+  });
+  // a watermark only where terraform applied the whole stack
+  const endedAt = new Date().toISOString();
+  const watermarks: Watermark[] = o.targets
+    .filter((t) => exitCodes.get(t.account) === 0 && !result.failedAccounts.includes(t.account))
+    .map((t) => ({ type: 'applied', account: t.account, commit, stateHash: t.fingerprint, at: endedAt, runId }));
+  if (writer) await writer.append([...result.rows, ...watermarks], `prism: ${result.rows.length} rollout(s) settled for ${commit.slice(0, 12)}`);
 
-    const all = ledger ? ledger.readRows() : result.rows;
-    const tables = [...new Set(result.rows.map((r) => r.policy))].sort().map((policy) => ({ policy, text: renderRolloutTable(policy, all, { format: 'text' }), markdown: renderRolloutTable(policy, all, { format: 'markdown' }) }));
-    appendStepSummary(tables.map((t) => t.markdown).join('\n'));
-    return { kind: 'applied', accounts: o.accounts, rows: result.rows, failedAccounts: result.failedAccounts, skippedAccounts: result.skippedAccounts, tables };
-  } finally {
-    await ledger?.close();
-  }
+  const all = [...o.recorded.rows, ...(writer ? [...pending, ...result.rows] : result.rows)];
+  const tables = [...new Set(result.rows.map((r) => r.policy))].sort().map((policy) => ({ policy, text: renderRolloutTable(policy, all, { format: 'text' }), markdown: renderRolloutTable(policy, all, { format: 'markdown' }) }));
+  appendStepSummary(tables.map((t) => t.markdown).join('\n'));
+  return { kind: 'applied', accounts, rows: result.rows, failedAccounts: result.failedAccounts, skippedAccounts: result.skippedAccounts, tables };
 }
 
 /** Inputs of `apply`. */
 export interface ApplyInput extends RunOptions {
-  /** The commit before the merge. */
+  /** For accounts with no watermark yet (a ledger from before watermarks): the commit before the merge. */
   readonly base: string;
-  /** Only these of the affected accounts (a shard). */
+  /** Only these of the accounts to apply (a shard). */
   readonly accounts?: readonly string[];
   /** Reviewed plan files <plansDir>/<account>.tfplan to apply instead of planning again. */
   readonly plansDir?: string;
 }
 
-/** Every affected account with a stack, even one whose change records no policy rollout (a role-only change). */
-function accountsOf(ctx: ChangeContext, only: readonly string[] | undefined): string[] {
-  return [...ctx.affected].filter((a) => ctx.headModel.accounts.has(a) && (!only || only.includes(a))).sort();
+/** What apply would do: the accounts whose stack differs from what was last applied, and their changes. */
+interface Convergence {
+  readonly head: RepoDocuments;
+  readonly model: DeploymentModel;
+  readonly targets: Target[];
+  readonly drafts: RolloutDraft[];
+  readonly ledger: LedgerContent;
+  readonly store?: LedgerStore;
+}
+
+/**
+ * Works out what apply must do to converge on the repository: every account with a stack whose
+ * fingerprint differs from its latest watermark. Each such account's changes are measured from the
+ * commit it was last applied at (its watermark), or from `base` when it has none yet.
+ */
+async function converge(input: Pick<ApplyInput, 'dir' | 'base' | 'accounts' | 'ledger' | 'reporter'>): Promise<Refused | Convergence> {
+  const { dir, reporter } = input;
+  const checked = loadAndValidate(dir);
+  const refused = refuseOnErrors(checked.diagnostics, 'nothing was applied');
+  if (refused) return refused;
+  const head = checked.documents;
+  const store = input.ledger === false ? undefined : await openLedger(dir, head.settings, reporter, { current: true });
+  const ledger = store ? await store.read() : await readLedger(dir, head.settings, reporter);
+  for (const p of store ? ledger.problems : []) reporter.info(`warning: skipped ledger line ${p}`);
+  const materialised = materialisedPairs(ledger.rows);
+  const discovery = loadDiscoveryResults(dir);
+  const marks = latestWatermarks(ledger.watermarks);
+
+  // which accounts differ from what was last applied there, grouped by where they were last applied
+  const full = buildModel(head, { materialised, discovery });
+  const byBefore = new Map<string, Target[]>();
+  for (const state of full.accounts.values()) {
+    if (input.accounts && !input.accounts.includes(state.account)) continue;
+    const fingerprint = stackFingerprint(state, head.settings);
+    const mark = marks.get(state.account);
+    if (mark?.stateHash === fingerprint) continue;
+    const before = mark?.commit ?? input.base;
+    byBefore.set(before, [...(byBefore.get(before) ?? []), { account: state.account, fingerprint }]);
+  }
+
+  // the changes of each group, from its own base: what the rollout rows record
+  const targets: Target[] = [];
+  const drafts: RolloutDraft[] = [];
+  const states = new Map(full.accounts);
+  for (const [before, group] of byBefore) {
+    const baseDocs = await documentsAt(dir, before, reporter, head);
+    const accounts = new Set(group.map((t) => t.account));
+    const baseModel = buildModel(baseDocs, { materialised, accounts });
+    const headModel = buildModel(head, { materialised, base: baseDocs, discovery, accounts });
+    for (const [a, s] of headModel.accounts) states.set(a, s);
+    const changes: AccountChange[] = diffModels(baseModel, headModel);
+    drafts.push(...planRollouts(changes, libraryChanges(baseDocs, head), headModel));
+    // the watermark records the state this run applies
+    for (const t of group) {
+      const applied = headModel.accounts.get(t.account);
+      if (applied) targets.push({ account: t.account, fingerprint: stackFingerprint(applied, head.settings) });
+    }
+  }
+  targets.sort((a, b) => (a.account < b.account ? -1 : 1));
+  return { head, model: { ...full, accounts: states }, targets, drafts, ledger, store };
+}
+
+/** GitHub's `before` for the first push of a branch: no commit at all. */
+const NO_COMMIT = /^0{40}$/;
+
+/**
+ * The documents of the repository at `ref` (they validated when they were merged; problems now are
+ * reported, not fatal). The all-zero SHA (GitHub's `before` of a first push) is an empty repository.
+ */
+async function documentsAt(dir: string, ref: string, reporter: Reporter, head: RepoDocuments): Promise<RepoDocuments> {
+  if (NO_COMMIT.test(ref)) return { settings: head.settings, policies: new Map(), permissionSets: new Map(), assignments: [] };
+  await resolveRef(dir, ref);
+  const { documents, diagnostics } = validateRepo(parseRepo(await readRepoAtRef(dir, ref)));
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  if (errors) reporter.info(`apply: warning: the repository at ${ref.slice(0, 12)} has ${errors} validation error(s); its invalid files count as absent there`);
+  return documents;
 }
 
 /** The accounts `apply` would apply, for a shard matrix. */
-export async function accountsToApply(input: Pick<ApplyInput, 'dir' | 'base' | 'accounts'>): Promise<Refused | { kind: 'accounts'; accounts: string[] }> {
-  const ctx = await loadChange({ dir: input.dir, base: input.base });
-  return refuseOnErrors(ctx.head.diagnostics, 'nothing was applied') ?? { kind: 'accounts', accounts: accountsOf(ctx, input.accounts) };
+export async function accountsToApply(input: Pick<ApplyInput, 'dir' | 'base' | 'accounts' | 'ledger' | 'reporter'>): Promise<Refused | { kind: 'accounts'; accounts: string[] }> {
+  const c = await converge(input);
+  return 'kind' in c ? c : { kind: 'accounts', accounts: c.targets.map((t) => t.account) };
 }
 
-/** Applies every account the change from `base` to the working tree affects, recording each rollout. */
+/** Applies every account whose stack differs from what was last applied there, recording each rollout. */
 export async function apply(input: ApplyInput): Promise<Refused | NothingToApply | RunOutcome> {
-  const ctx = await loadChange({ dir: input.dir, base: input.base });
-  const refused = refuseOnErrors(ctx.head.diagnostics, 'nothing was applied');
-  if (refused) return refused;
-  const drafts = planRollouts(ctx.changes, ctx.library, ctx.headModel);
-  const accounts = accountsOf(ctx, input.accounts);
-  if (accounts.length === 0) return { kind: 'nothing', why: 'the change affects no account' };
-  input.reporter.info(`apply: ${accounts.length} account(s), ${drafts.length} rollout(s)`);
-  return runRollouts({ ...input, accounts, model: ctx.headModel, drafts: drafts.filter((d) => accounts.includes(d.account)) });
+  const c = await converge(input);
+  if ('kind' in c) return c;
+  if (c.targets.length === 0) return { kind: 'nothing', why: 'every account already holds what the repository says' };
+  const accounts = new Set(c.targets.map((t) => t.account));
+  const drafts = c.drafts.filter((d) => accounts.has(d.account));
+  input.reporter.info(`apply: ${c.targets.length} account(s), ${drafts.length} rollout(s)`);
+  return runRollouts({ ...input, targets: c.targets, model: c.model, drafts, store: c.store, recorded: c.ledger });
 }
 
 /**
@@ -175,51 +265,51 @@ export async function retry(input: RunOptions & { readonly policy: string }): Pr
   const checked = loadAndValidate(dir);
   const refused = refuseOnErrors(checked.diagnostics, 'nothing was retried');
   if (refused) return refused;
-  // the ledger as the remote has it now
-  let rows: RolloutRow[];
-  if (input.ledger === false) rows = parseLedger(checked.ledger).rows;
-  else {
-    const { LedgerWriter } = await import('../adapters/git/ledger-store');
-    const ledger = await LedgerWriter.open({ repoDir: dir, log: (l) => reporter.info(l) });
-    rows = ledger.readRows();
-    await ledger.close();
-  }
-  const failed = latestPerAccount(rows, policy).filter((r) => r.status === 'FAILED');
+  const settings = checked.documents.settings;
+  const store = input.ledger === false ? undefined : await openLedger(dir, settings, reporter, { current: true });
+  const ledger = store ? await store.read() : await readLedger(dir, settings, reporter);
+  const failed = latestPerAccount(ledger.rows, policy).filter((r) => r.status === 'FAILED');
   if (failed.length === 0) return { kind: 'nothing', why: `no failed rollout of ${policy}` };
-  const model = buildModel(checked.documents, { materialised: materialisedPairs(rows), accounts: new Set(failed.map((r) => r.account)) });
+  const model = buildModel(checked.documents, { materialised: materialisedPairs(ledger.rows), discovery: loadDiscoveryResults(dir), accounts: new Set(failed.map((r) => r.account)) });
   reporter.info(`retry: ${policy} in ${failed.length} account(s): ${failed.map((r) => r.account).join(', ')}`);
   return runRollouts({
     ...input,
     failureTolerance: input.failureTolerance ?? failed.length,
-    accounts: failed.map((r) => r.account).filter((a) => model.accounts.has(a)),
+    targets: failed.filter((r) => model.accounts.has(r.account)).map((r) => ({ account: r.account, fingerprint: stackFingerprint(model.accounts.get(r.account)!, settings) })),
     model,
     drafts: failed.map((r) => ({ policy, account: r.account, event: r.event, permissionSets: r.permissionSets ?? [], adoptedAt: r.adoptedAt, retryOf: r.id })),
+    store,
+    recorded: ledger,
   });
 }
 
-/** A policy's rollouts in the checkout's ledger: the latest per account, the whole history, and the table. */
+/** A policy's rollouts in the ledger: the latest per account, the whole history, and the table. */
 export interface RolloutStatus {
   readonly policy: string;
   readonly summary: string;
   readonly latest: readonly RolloutRow[];
   readonly history: readonly RolloutRow[];
-  /** Lines of the ledger that are not rows. */
-  readonly problems: readonly string[];
   /** The table, as asked (text or markdown); also appended to the job summary in Actions. */
   readonly table: string;
 }
 
 /**
- * Reads a policy's rollouts from the checkout (git pull first to see the latest runs); undefined
- * when none are recorded. `all`: the whole history, newest first, instead of the latest per account.
+ * A policy's rollouts, from the ledger branch (fetched); undefined when none are recorded.
+ * `all`: the whole history, newest first, instead of the latest per account.
  */
-export function rolloutStatus(input: { readonly dir: string; readonly policy: string; readonly all?: boolean; readonly format?: 'text' | 'markdown' }): RolloutStatus | undefined {
-  const rel = ledgerFile(input.policy);
-  const file = path.join(input.dir, rel);
-  if (!fs.existsSync(file)) return undefined;
-  const { rows, problems } = parseLedger([{ path: rel, text: fs.readFileSync(file, 'utf8') }]);
-  const latest = latestPerAccount(rows, input.policy);
+export async function rolloutStatus(input: { readonly dir: string; readonly policy: string; readonly all?: boolean; readonly format?: 'text' | 'markdown'; readonly reporter: Reporter }): Promise<RolloutStatus | undefined> {
+  const settings = loadAndValidate(input.dir).documents.settings;
+  const { rows } = await readLedger(input.dir, settings, input.reporter);
   const history = latestRows(rows).filter((r) => r.policy === input.policy);
+  if (history.length === 0) return undefined;
+  const latest = latestPerAccount(rows, input.policy);
   appendStepSummary(renderRolloutTable(input.policy, rows, { format: 'markdown', all: input.all }));
-  return { policy: input.policy, summary: summaryChips(latest), latest, history, problems, table: renderRolloutTable(input.policy, rows, { format: input.format ?? 'text', all: input.all }) };
+  return { policy: input.policy, summary: summaryChips(latest), latest, history, table: renderRolloutTable(input.policy, rows, { format: input.format ?? 'text', all: input.all }) };
+}
+
+/** Every policy name the ledger or the repository knows, for "did you mean". */
+export async function knownPolicies(input: { readonly dir: string; readonly reporter: Reporter }): Promise<string[]> {
+  const checked = loadAndValidate(input.dir);
+  const { rows } = await readLedger(input.dir, checked.documents.settings, input.reporter);
+  return [...new Set([...checked.documents.policies.keys(), ...rows.map((r) => r.policy)])].sort();
 }

@@ -2,18 +2,19 @@
 import * as path from 'node:path';
 import { replaceOutputFolder } from '../artifacts/atomic-file';
 import { loadDiscoveryResults } from '../artifacts/discovery-file';
-import { parseLedger } from '../artifacts/ledger';
+import { LEDGER_DIR } from '../artifacts/ledger';
 import { LAYOUT } from '../load/layout';
 import { buildModel } from '../model/build-model';
 import { DeploymentModel } from '../model/desired-state';
 import { materialisedPairs } from '../model/rollout';
 import type { SynthesisResult, SynthesizeOptions } from '../synth/synthesize';
 import { loadAndValidate } from '../validate/load-and-validate';
+import { readLedger } from './ledger';
 import { Refused, refuseOnErrors, Reporter } from './reporter';
 
 /** Folders of a repository that no output folder may be, or contain. */
 export function protectedFolders(repoRoot: string): string[] {
-  return [repoRoot, '.git', LAYOUT.policies, LAYOUT.permissionSets, LAYOUT.assignments, LAYOUT.ledger, '.github', 'src', 'test', 'node_modules'].map((p) => path.resolve(repoRoot, p));
+  return [repoRoot, '.git', LAYOUT.policies, LAYOUT.permissionSets, LAYOUT.assignments, LEDGER_DIR, '.github', 'src', 'test', 'node_modules'].map((p) => path.resolve(repoRoot, p));
 }
 
 /**
@@ -52,8 +53,7 @@ export async function synth(input: SynthInput): Promise<SynthOutcome> {
   const refused = refuseOnErrors(checked.diagnostics, 'nothing was written');
   if (refused) return refused;
   const discovery = loadDiscoveryResults(dir, input.discoveryFile);
-  const ledger = parseLedger(checked.ledger);
-  for (const p of ledger.problems) reporter.info(`synth: warning: skipped ledger line ${p}`);
+  const ledger = await readLedger(dir, checked.documents.settings, reporter);
   const model = buildModel(checked.documents, { materialised: materialisedPairs(ledger.rows), discovery, accounts: input.accounts ? new Set(input.accounts) : undefined });
   for (const a of input.accounts ?? []) if (!model.accounts.has(a)) reporter.info(`synth: warning: account ${a} has nothing Prism manages; no stack written`);
   const outDir = path.resolve(input.outDir ?? path.join(dir, 'cdktf.out'));

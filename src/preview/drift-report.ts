@@ -1,7 +1,7 @@
 import { DiscoveryResults } from '../model/discovery';
 import { policyOfAddress } from '../core/naming';
 import { PlanSummary } from '../model/terraform';
-import { code, escapeMarkdown } from './render';
+import { mdCode, mdText } from '../core/markdown';
 
 /** Marker of the one drift issue. */
 export const DRIFT_MARKER = '<!-- prism-drift-report -->';
@@ -32,12 +32,12 @@ export function findDrift(plans: readonly PlanSummary[], discovery?: DiscoveryRe
 
 /** The drift issue's body. */
 export function renderDriftReport(findings: readonly DriftFinding[], failed: readonly PlanSummary[], when: string): string {
-  const lines = [DRIFT_MARKER, `## Prism drift report (${escapeMarkdown(when)})`, ''];
+  const lines = [DRIFT_MARKER, `## Prism drift report (${mdText(when)})`, ''];
   if (findings.length === 0) lines.push('No drift: every Prism policy and role matches what Prism applied.', '');
   else {
     lines.push(`**${findings.length} object(s) were changed outside Prism.** Prism itself does not watch for out-of-band edits; this check does. The next apply of each account overwrites them: fix the repository if the edit was meant to stay.`, '');
     lines.push('| Account | What | Found by |', '| --- | --- | --- |');
-    for (const f of findings) lines.push(`| ${f.account} | ${code(f.what)} | ${f.source} |`);
+    for (const f of findings) lines.push(`| ${f.account} | ${mdCode(f.what)} | ${f.source} |`);
     lines.push('');
   }
   if (failed.length) lines.push(`${failed.length} account(s) could not be checked: ${failed.map((f) => f.account).join(', ')}.`, '');

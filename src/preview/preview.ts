@@ -39,6 +39,8 @@ export interface Preview {
   readonly plan?: readonly PlanSummary[];
   /** Deletes not yet confirmed: the check fails until each is. */
   readonly unconfirmedDeletes: readonly string[];
+  /** Policies this change would create where a policy of the same name exists at another path: the apply would fail there. */
+  readonly conflicts: readonly { readonly policy: string; readonly account: string; readonly path: string }[];
 }
 
 /** Inputs of `buildPreview`. */
@@ -93,6 +95,9 @@ export function buildPreview(input: PreviewInput): Preview {
         const what = found.nonPrismAttachments.map((e) => `${e.type} ${e.name}`).join(', ');
         warnings.push(`still attached to non-Prism entities in account ${account} (${what}); the delete will be refused there until they are detached.`);
       }
+      if (found.state === 'conflict' && rows.some((r) => r.account === account)) {
+        warnings.push(`a policy named Prism-${name} already exists in account ${account} at path ${found.path ?? '?'}; IAM policy names are unique in an account whatever the path, so creating it there will fail. Delete or rename that policy first.`);
+      }
       if (found.drift) warnings.push(`Prism-${name} in account ${account} was edited outside Prism (default version ${found.defaultVersionId ?? '?'}); this change overwrites that edit.`);
     }
     for (const a of Object.keys(input.discovery?.accounts ?? {})) {
@@ -133,6 +138,11 @@ export function buildPreview(input: PreviewInput): Preview {
     work: input.work,
     ...(input.plan ? { plan: input.plan } : {}),
     unconfirmedDeletes: policies.filter((p) => p.deleteConfirmed === false).map((p) => p.name),
+    conflicts: Object.entries(input.discovery?.accounts ?? {}).flatMap(([account, a]) =>
+      Object.entries(a.policies)
+        .filter(([name, p]) => p.state === 'conflict' && input.changes.some((c) => c.policy === name && c.account === account))
+        .map(([name, p]) => ({ policy: name, account, path: p.path ?? '?' })),
+    ),
   };
 }
 

@@ -1,4 +1,5 @@
 import { Diagnostic } from '../core/diagnostics';
+import { mdCode, mdFenced, mdText } from '../core/markdown';
 import { ChangeKind } from '../change/change-set';
 import { policyOfAddress } from '../core/naming';
 import { PolicyPreview, Preview } from './preview';
@@ -8,35 +9,7 @@ export const PREVIEW_MARKER = '<!-- prism-propagation-preview -->';
 /** GitHub's limit on a comment body. */
 export const GITHUB_COMMENT_LIMIT = 65536;
 
-/**
- * Escapes free text for GitHub markdown: no HTML, no links or images, no emphasis or code, no table
- * breaks, no @mentions, one line. Text is always embedded after a prefix, so line-start syntax
- * (lists, headings) cannot form once newlines are gone.
- */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_{}[\]#|~])/g, '\\$1')
-    .replace(/@/g, '@\u200b')
-    .replace(/\r?\n/g, ' ');
-}
-
-/** A name as inline code; names are validated, but the fence still adapts to any backticks. */
-export function code(name: string): string {
-  const longest = Math.max(0, ...(name.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}${longest ? ' ' : ''}${name.replace(/\r?\n/g, ' ')}${longest ? ' ' : ''}${fence}`;
-}
-
-function fenced(lang: string, text: string): string {
-  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}${lang}\n${text}\n${fence}`;
-}
-
-const list = (names: readonly string[]) => (names.length ? names.map(code).join(', ') : 'none');
+const list = (names: readonly string[]) => (names.length ? names.map(mdCode).join(', ') : 'none');
 
 /** The product's sentence for each kind of change. */
 function sentence(kind: ChangeKind, k: { accounts: string[]; permissionSets: string[]; roles: number }): string {
@@ -70,8 +43,8 @@ function classificationBlock(c: import('../change/classify').EditClassification,
   const services = [...new Set([...Object.keys(c.added), ...Object.keys(c.removed)])].sort();
   if (!withDelta || services.length === 0) return lines;
   lines.push('| Service | Granted now | No longer granted |', '| --- | --- | --- |');
-  const few = (xs: readonly string[] = []) => (xs.length === 0 ? '' : xs.length <= 8 ? xs.map((x) => code(x.split(':')[1])).join(' ') : `${xs.length} actions: ${xs.slice(0, 5).map((x) => code(x.split(':')[1])).join(' ')} …`);
-  for (const svc of services.slice(0, 40)) lines.push(`| ${code(svc)} | ${few(c.added[svc])} | ${few(c.removed[svc])} |`);
+  const few = (xs: readonly string[] = []) => (xs.length === 0 ? '' : xs.length <= 8 ? xs.map((x) => mdCode(x.split(':')[1])).join(' ') : `${xs.length} actions: ${xs.slice(0, 5).map((x) => mdCode(x.split(':')[1])).join(' ')} …`);
+  for (const svc of services.slice(0, 40)) lines.push(`| ${mdCode(svc)} | ${few(c.added[svc])} | ${few(c.removed[svc])} |`);
   if (services.length > 40) lines.push(`| … | ${services.length - 40} more services | |`);
   lines.push('');
   return lines;
@@ -90,8 +63,8 @@ function validationBlock(diagnostics: readonly Diagnostic[]): string[] {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const lines = [`### Validation: ${errors} error(s), ${diagnostics.length - errors} warning(s)`, '', '| | Where | Code | Problem |', '| --- | --- | --- | --- |'];
   for (const d of diagnostics.slice(0, 50)) {
-    const where = d.location ? `${code(`${d.location.file}:${d.location.line}:${d.location.column}`)}` : '';
-    lines.push(`| ${d.severity === 'error' ? '❌' : '⚠️'} | ${where} | ${code(d.code)} | ${escapeMarkdown(d.message)} |`);
+    const where = d.location ? `${mdCode(`${d.location.file}:${d.location.line}:${d.location.column}`)}` : '';
+    lines.push(`| ${d.severity === 'error' ? '❌' : '⚠️'} | ${where} | ${mdCode(d.code)} | ${mdText(d.message)} |`);
   }
   if (diagnostics.length > 50) lines.push('', `…and ${diagnostics.length - 50} more: run \`prism validate\`.`);
   lines.push('');
@@ -105,12 +78,12 @@ function planNotes(p: PolicyPreview, preview: Preview): string[] {
       const policy = policyOfAddress(c.address);
       const isRole = c.type === 'aws_iam_role';
       if (c.replace && (policy === p.name || (isRole && p.rows.some((r) => r.account === plan.account && r.permissionSets.some((s) => c.address.endsWith(`role_${s}`)))))) {
-        notes.push(`🚨 **Terraform would REPLACE ${code(c.address)} in account ${plan.account}** (${escapeMarkdown(c.actionReason ?? 'destroy and create')}). Prism never intends this: do not merge until it is understood.`);
+        notes.push(`🚨 **Terraform would REPLACE ${mdCode(c.address)} in account ${plan.account}** (${mdText(c.actionReason ?? 'destroy and create')}). Prism never intends this: do not merge until it is understood.`);
       }
-      if (policy === p.name && c.importing !== undefined) notes.push(`Terraform will import ${code(c.address)} in account ${plan.account} (adopt).`);
+      if (policy === p.name && c.importing !== undefined) notes.push(`Terraform will import ${mdCode(c.address)} in account ${plan.account} (adopt).`);
     }
     for (const d of plan.drift) {
-      if (policyOfAddress(d.address) === p.name) notes.push(`⚠️ Terraform found ${code(d.address)} in account ${plan.account} changed outside Prism (drift); this change overwrites it.`);
+      if (policyOfAddress(d.address) === p.name) notes.push(`⚠️ Terraform found ${mdCode(d.address)} in account ${plan.account} changed outside Prism (drift); this change overwrites it.`);
     }
   }
   return notes;
@@ -118,8 +91,8 @@ function planNotes(p: PolicyPreview, preview: Preview): string[] {
 
 function section(p: PolicyPreview, preview: Preview, detail: Detail, full: boolean): string[] {
   const title = p.libraryOnly ? 'library only' : p.kinds.join(', ');
-  const lines = [`### ${code(p.name)}: ${title}`, ''];
-  if (p.description) lines.push(`_${escapeMarkdown(p.description)}_`, '');
+  const lines = [`### ${mdCode(p.name)}: ${title}`, ''];
+  if (p.description) lines.push(`_${mdText(p.description)}_`, '');
   if (p.libraryOnly) {
     lines.push('Nothing will propagate: no permission set assigned to an account uses this policy, so the change only updates the library copy.', '');
   }
@@ -130,14 +103,14 @@ function section(p: PolicyPreview, preview: Preview, detail: Detail, full: boole
   if (p.libraryOnly && p.classification) lines.push(...classificationBlock(p.classification, full && detail.diffs));
   if (p.deleteConfirmed === false) {
     lines.push(
-      `⛔ **Deletion not confirmed.** The check fails until this pull request confirms deleting exactly this policy: add the label ${code(`prism:delete:${p.name}`)}, or a line ${code(`Prism-Confirm-Delete: ${p.name}`)} to the description.`,
+      `⛔ **Deletion not confirmed.** The check fails until this pull request confirms deleting exactly this policy: add the label ${mdCode(`prism:delete:${p.name}`)}, or a line ${mdCode(`Prism-Confirm-Delete: ${p.name}`)} to the description.`,
       '',
     );
-  } else if (p.deleteConfirmed) lines.push(`✅ Deletion of ${code(p.name)} confirmed by the pull request.`, '');
-  for (const w of p.warnings) lines.push(`> ⚠️ ${escapeMarkdown(w)}`, '');
+  } else if (p.deleteConfirmed) lines.push(`✅ Deletion of ${mdCode(p.name)} confirmed by the pull request.`, '');
+  for (const w of p.warnings) lines.push(`> ⚠️ ${mdText(w)}`, '');
   for (const n of planNotes(p, preview)) lines.push(n, '');
   if (!full) return lines;
-  if (detail.diffs && p.diff) lines.push('<details><summary>Policy document diff</summary>', '', fenced('diff', p.diff), '', '</details>', '');
+  if (detail.diffs && p.diff) lines.push('<details><summary>Policy document diff</summary>', '', mdFenced('diff', p.diff), '', '</details>', '');
   if (detail.accountTables && p.rows.length) {
     lines.push(`<details><summary>${new Set(p.rows.map((r) => r.account)).size} account(s)</summary>`, '', '| Account | Change | Permission sets |', '| --- | --- | --- |');
     for (const r of p.rows) lines.push(`| ${r.account} | ${r.kind} | ${list(r.permissionSets)} |`);
@@ -157,13 +130,14 @@ export function summaryLine(preview: Preview): string {
 
 function render(preview: Preview, detail: Detail, trimmed: boolean): string {
   const lines = [PREVIEW_MARKER, '## Prism propagation preview', '', `**${summaryLine(preview)}**`, ''];
-  lines.push(`Base ${code(preview.baseCommit.slice(0, 12))}, head ${escapeMarkdown(preview.headLabel)}. Desired state built for ${preview.work.accountsBuilt} of ${preview.work.totalAccounts} account(s).`, '');
+  lines.push(`Base ${mdCode(preview.baseCommit.slice(0, 12))}, head ${mdText(preview.headLabel)}. Desired state built for ${preview.work.accountsBuilt} of ${preview.work.totalAccounts} account(s).`, '');
   if (preview.unconfirmedDeletes.length) lines.push(`⛔ **Unconfirmed deletes:** ${list(preview.unconfirmedDeletes)}. See each section for how to confirm.`, '');
+  if (preview.conflicts.length) lines.push(`⛔ **Name conflicts:** ${preview.conflicts.map((c) => `${mdCode(`Prism-${c.policy}`)} exists at path ${mdCode(c.path)} in account ${c.account}`).join('; ')}. IAM names are unique in an account whatever the path: the create would fail there.`, '');
   const failedPlans = (preview.plan ?? []).filter((p) => p.status === 'failed');
   if (failedPlans.length) {
     lines.push(`### Terraform plan failed in ${failedPlans.length} account(s)`, '');
     for (const f of failedPlans.slice(0, 20)) {
-      const errs = f.diagnostics.filter((d) => d.severity === 'error').map((d) => escapeMarkdown(d.summary + (d.detail ? `: ${d.detail}` : '')));
+      const errs = f.diagnostics.filter((d) => d.severity === 'error').map((d) => mdText(d.summary + (d.detail ? `: ${d.detail}` : '')));
       lines.push(`- ${f.account}: ${errs.join('; ') || 'no diagnostic'}`);
     }
     lines.push('');
@@ -226,6 +200,7 @@ export function previewToJson(preview: Preview): Record<string, unknown> {
     diffs: Object.fromEntries(preview.policies.filter((p) => p.diff).map((p) => [p.name, p.diff])),
     validation: preview.validation.map((d) => ({ severity: d.severity, code: d.code, message: d.message, file: d.location?.file ?? null, line: d.location?.line ?? null, column: d.location?.column ?? null })),
     unconfirmedDeletes: preview.unconfirmedDeletes,
+    conflicts: preview.conflicts,
     ...(preview.plan ? { plan: preview.plan } : {}),
   };
 }

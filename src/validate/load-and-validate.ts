@@ -4,14 +4,13 @@ import { LoadedRepo, parseRepo } from '../load/parse-repo';
 import { readRepoFromDisk } from '../load/read-repo';
 import { validateRepo, ValidationResult } from './validate';
 
-/** A validated repository plus its raw rollout ledger. */
+/** A validated repository and how many files were checked. */
 export interface CheckedRepo extends ValidationResult {
-  readonly ledger: LoadedRepo['ledger'];
 }
 
 /** Reads a repository from disk and validates it. Throws a usage error when `dir` is not a folder. */
 export function loadAndValidate(dir: string): CheckedRepo {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw usageError(`--dir ${dir} is not a folder`);
   const loaded = parseRepo(readRepoFromDisk(dir));
-  return { ...validateRepo(loaded), ledger: loaded.ledger };
+  return validateRepo(loaded);
 }

@@ -125,6 +125,19 @@ describe('output folders: only ever replacing what Prism made', () => {
     expect(fs.readdirSync(parent).sort()).toEqual(['site', path.basename(running)]);
   });
 
+  test("terraform's working files in a stack folder of synth output are its own; anything else is not", async () => {
+    const synth = { flag: '--out', kind: 'synth' as const };
+    await replaceOutputFolder(out, synth, write({ 'manifest.json': '{}', 'stacks/account-111111111111/cdk.tf.json': '{}' }));
+    const stack = path.join(out, 'stacks', 'account-111111111111');
+    fs.mkdirSync(path.join(stack, '.terraform', 'providers'), { recursive: true });
+    fs.writeFileSync(path.join(stack, '.terraform', 'providers', 'x'), 'link');
+    fs.writeFileSync(path.join(stack, '.terraform.lock.hcl'), 'lock');
+    fs.writeFileSync(path.join(stack, 'tfplan'), 'plan');
+    expect(inspectOutputFolder(out, 'synth')).toEqual({ kind: 'ours' });
+    fs.writeFileSync(path.join(stack, 'notes.tf'), 'mine');
+    expect(inspectOutputFolder(out, 'synth')).toEqual({ kind: 'refused', reason: 'holds 1 file(s) Prism did not write (stacks/account-111111111111/notes.tf)' });
+  });
+
   test("a folder cdktf synth wrote counts as synth output, and only that", async () => {
     fs.mkdirSync(path.join(out, 'stacks', 'account-111111111111'), { recursive: true });
     fs.writeFileSync(path.join(out, 'manifest.json'), '{}');

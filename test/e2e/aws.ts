@@ -7,6 +7,7 @@ import {
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
   CreateRoleCommand,
+  DeleteRoleCommand,
   DetachRolePolicyCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
@@ -16,6 +17,7 @@ import {
   ListAttachedRolePoliciesCommand,
   ListPolicyVersionsCommand,
   NoSuchEntityException,
+  TagPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { E2E_REGION, Moto } from './harness';
@@ -113,9 +115,9 @@ export class Iam {
   }
 
   /** Creates a policy outside Prism (as someone in the console would). */
-  async createPolicy(account: string, name: string, document: object): Promise<string> {
+  async createPolicy(account: string, name: string, document: object, iamPath = '/'): Promise<string> {
     const iam = await this.client(account);
-    const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: name, PolicyDocument: JSON.stringify(document) }));
+    const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: name, PolicyDocument: JSON.stringify(document), Path: iamPath }));
     return Policy!.Arn!;
   }
 
@@ -124,6 +126,17 @@ export class Iam {
     const iam = await this.client(account);
     const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole' }] };
     await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: JSON.stringify(trust) }));
+  }
+
+  /** Tags a policy (as someone, or an earlier Prism, would). */
+  async tagPolicy(account: string, policyName: string, tags: Record<string, string>): Promise<void> {
+    const iam = await this.client(account);
+    await iam.send(new TagPolicyCommand({ PolicyArn: Iam.policyArn(account, policyName), Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }));
+  }
+
+  async deleteRole(account: string, roleName: string): Promise<void> {
+    const iam = await this.client(account);
+    await iam.send(new DeleteRoleCommand({ RoleName: roleName }));
   }
 
   async attach(account: string, roleName: string, policyName: string): Promise<void> {

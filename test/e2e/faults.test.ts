@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { LedgerStore } from '../../src/adapters/git/ledger-store';
 import { remoteAndClone } from '../helpers/git';
 import { Iam } from './aws';
 import { describeE2e, e2eEnv, E2E_REGION, Moto, terraformSettings } from './harness';
@@ -87,9 +88,11 @@ describeE2e('faults, one account at a time, against real terraform and moto', (t
     expect(await iam.attachedTo(A, 'Prism-Dev')).toEqual(['Prism-S3Read']);
   });
 
-  test('rows a dead run left PENDING become FAILED "interrupted" on the next run', () => {
-    const stale = { id: 'dead-1', runId: 'dead', policy: 'S3Read', account: A, event: 'EDIT', status: 'PENDING', startedAt: new Date(Date.now() - 3 * 3600_000).toISOString(), commit: 'c0ffee' };
-    merge(clone, { 'rollouts/S3Read.jsonl': fs.readFileSync(path.join(clone, 'rollouts', 'S3Read.jsonl'), 'utf8') + JSON.stringify(stale) + '\n' }, 'a run that died');
+  test('rows a dead run left PENDING become FAILED "interrupted" on the next run', async () => {
+    // a run that pushed its PENDING rows to the ledger branch three hours ago, then died before settling them
+    const startedAt = new Date(Date.now() - 3 * 3600_000).toISOString();
+    const stale = { id: 'dead-1', runId: 'dead', policy: 'S3Read', account: A, event: 'EDIT' as const, status: 'PENDING' as const, startedAt, commit: 'c0ffee' };
+    await (await LedgerStore.open({ repoDir: clone })).run('dead', startedAt).append([stale], 'a run that died');
     const base = merge(clone, { 'policies/S3Read.json': s3Read('acme-edited') });
     prism(clone, env, ['apply', '--base', base, '--failure-tolerance', '5'], 1); // B still has the outside role
     const row = rollouts(clone, env, 'S3Read').history.find((x) => x.id === 'dead-1')!;

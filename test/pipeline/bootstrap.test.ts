@@ -27,10 +27,13 @@ describe('bootstrap', () => {
   test('the deploy role is least privilege: Prism-* policies, Prism roles, attachments limited by iam:PolicyARN', () => {
     const d = bootstrapDocuments(settings, '111111111111', options).deployPolicy as { Statement: { Action: string[]; Resource: string; Condition?: object }[] };
     const resources = d.Statement.map((s) => s.Resource);
-    expect(resources).toEqual(['arn:aws:iam::111111111111:policy/Prism-*', 'arn:aws:iam::111111111111:role/prism/*', 'arn:aws:iam::111111111111:role/prism/*']);
+    expect(resources).toEqual(['arn:aws:iam::111111111111:policy/Prism-*', 'arn:aws:iam::111111111111:role/prism/*', 'arn:aws:iam::111111111111:role/prism/*', '*']);
+    // the one statement on every resource only lists policy names (discovery finds a Prism-<name> at another path)
+    expect(d.Statement[3]).toEqual({ Sid: 'ListPolicyNames', Effect: 'Allow', Action: 'iam:ListPolicies', Resource: '*' });
     expect(d.Statement[2].Action).toEqual(['iam:AttachRolePolicy', 'iam:DetachRolePolicy']);
     expect(d.Statement[2].Condition).toEqual({ ArnLike: { 'iam:PolicyARN': ['arn:aws:iam::111111111111:policy/Prism-*', 'arn:aws:iam::aws:policy/*'] } });
-    expect(JSON.stringify(d)).not.toMatch(/"\*"|iam:\*|PassRole/);
+    // nothing else touches every resource, grants every IAM action, or passes roles
+    expect(JSON.stringify({ ...d, Statement: d.Statement.filter((x) => (x as { Sid?: string }).Sid !== 'ListPolicyNames') })).not.toMatch(/"\*"|iam:\*|PassRole/);
     // the plan role only reads: every action is a Get or a List
     const plan = bootstrapDocuments(settings, '111111111111', options).planPolicy as { Statement: { Action: string[] }[] };
     for (const a of plan.Statement.flatMap((s) => s.Action)) expect(a).toMatch(/^iam:(Get|List)[A-Za-z]+$/);

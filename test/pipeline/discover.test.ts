@@ -9,9 +9,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { main } from '../../src/cli/main';
 import { discover } from '../../src/pipeline/discover';
 import { CollectingReporter } from '../../src/pipeline/reporter';
+import { preview } from '../../src/pipeline/preview';
 import { synth } from '../../src/pipeline/synth';
 import { Iam } from '../e2e/aws';
 import { describeWithMoto, Moto, useEmulatorInProcess } from '../e2e/harness';
+import { change, gitRepo } from '../helpers/git';
 import { writeRepo } from '../helpers/repo';
 import { org } from '../helpers/synth';
 
@@ -58,6 +60,34 @@ describeWithMoto('discover, then synth, against the moto AWS emulator', (python)
     await discover({ dir, all: true, reporter });
     await synth({ dir, reporter });
     expect(stackOf(dir, '111111111111')).toEqual(first);
+  });
+
+  test('a Prism-<name> at another IAM path is a conflict, and the preview fails on it', async () => {
+    await iam.createPolicy('333333333333', 'Prism-LogsRead', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:GetLogEvents', Resource: '*' }] }, '/team/');
+    const dir = gitRepo({ ...org(), 'assignments/ops.yaml': 'permissionSet: Ops\naccounts:\n  - "222222222222"\n' });
+    change(dir, { 'assignments/ops.yaml': 'permissionSet: Ops\naccounts:\n  - "222222222222"\n  - "333333333333"\n' });
+    const reporter = new CollectingReporter();
+    const found = await discover({ dir, base: 'HEAD', reporter });
+    const results = JSON.parse(fs.readFileSync(path.join(dir, '.prism', 'discovery.json'), 'utf8'));
+    expect(results.accounts['333333333333'].policies.LogsRead).toEqual({ state: 'conflict', arn: 'arn:aws:iam::333333333333:policy/team/Prism-LogsRead', path: '/team/' });
+    expect(found.kind === 'discovered' && found.counts.conflict).toBe(1);
+    const p = await preview({ dir, base: 'HEAD', reporter });
+    expect(p.failures).toContainEqual('Prism-LogsRead cannot be created in account 333333333333: a policy of that name exists at path /team/');
+    expect(p.markdown).toContain('**Name conflicts:**');
+    // synth does not try to import it: the create is what would fail, and the preview said so
+    await synth({ dir, reporter });
+    expect(stackOf(dir, '333333333333').import).toBeUndefined();
+  });
+
+  test('a narrower run keeps what an earlier run recorded for other accounts', async () => {
+    const dir = writeRepo(org());
+    const reporter = new CollectingReporter();
+    await discover({ dir, all: true, reporter });
+    const first = JSON.parse(fs.readFileSync(path.join(dir, '.prism', 'discovery.json'), 'utf8'));
+    await discover({ dir, all: true, accounts: ['222222222222'], reporter });
+    const second = JSON.parse(fs.readFileSync(path.join(dir, '.prism', 'discovery.json'), 'utf8'));
+    expect(Object.keys(second.accounts).sort()).toEqual(['111111111111', '222222222222', '333333333333']);
+    expect(second.accounts['111111111111'].policies.S3Read.adoptedAt).toBe(first.accounts['111111111111'].policies.S3Read.adoptedAt);
   });
 });
 

@@ -1,5 +1,5 @@
 import { createGitHub } from '../../src/adapters/github/client';
-import { upsertComment } from '../../src/adapters/github/comment';
+import { commentAuthor, upsertComment } from '../../src/adapters/github/comment';
 import { preview } from '../../src/pipeline/preview';
 import { CollectingReporter } from '../../src/pipeline/reporter';
 import { PREVIEW_MARKER } from '../../src/preview/render';
@@ -8,6 +8,7 @@ import { change, gitRepo } from '../helpers/git';
 import { org } from '../helpers/synth';
 
 const pr = { owner: 'acme', repo: 'iam', number: 7 };
+const BOT = 'github-actions[bot]';
 
 describe('preview: posting the one comment (local GitHub API)', () => {
   let gh: FakeGitHub;
@@ -21,9 +22,9 @@ describe('preview: posting the one comment (local GitHub API)', () => {
 
   test('creates the comment when there is none, then updates it in place', async () => {
     gh.comments = [{ id: 1, body: 'LGTM' }];
-    const first = await upsertComment(client(), pr, `${PREVIEW_MARKER}\nfirst`, PREVIEW_MARKER);
+    const first = await upsertComment(client(), pr, `${PREVIEW_MARKER}\nfirst`, PREVIEW_MARKER, BOT);
     expect(first.action).toBe('created');
-    const second = await upsertComment(client(), pr, `${PREVIEW_MARKER}\nsecond`, PREVIEW_MARKER);
+    const second = await upsertComment(client(), pr, `${PREVIEW_MARKER}\nsecond`, PREVIEW_MARKER, BOT);
     expect(second).toEqual({ action: 'updated', id: first.id });
     expect(gh.comments.map((c) => c.body)).toEqual(['LGTM', `${PREVIEW_MARKER}\nsecond`]);
     expect(gh.received.map((r) => `${r.method} ${r.path.split('?')[0]}`)).toEqual([
@@ -37,21 +38,44 @@ describe('preview: posting the one comment (local GitHub API)', () => {
 
   test('pages through the comments to find its own', async () => {
     gh.perPage = 2;
-    gh.comments = [1, 2, 3, 4, 5].map((id) => ({ id, body: id === 5 ? `${PREVIEW_MARKER}\nold` : `comment ${id}` }));
-    const r = await upsertComment(client(), pr, `${PREVIEW_MARKER}\nnew`, PREVIEW_MARKER);
+    gh.comments = [1, 2, 3, 4, 5].map((id) => ({ id, body: id === 5 ? `${PREVIEW_MARKER}\nold` : `comment ${id}`, user: { login: id === 5 ? BOT : 'someone' } }));
+    const r = await upsertComment(client(), pr, `${PREVIEW_MARKER}\nnew`, PREVIEW_MARKER, BOT);
     expect(r).toEqual({ action: 'updated', id: 5 });
     expect(gh.received.filter((x) => x.method === 'GET').map((x) => new URL('http://x' + x.path).searchParams.get('page'))).toEqual([null, '2', '3']);
   });
 
+  test("never edits a comment someone else wrote, even one carrying Prism's marker (takeover)", async () => {
+    // an attacker comments first, pasting the marker, hoping Prism writes the preview into a comment they can edit
+    gh.comments = [{ id: 1, body: `${PREVIEW_MARKER}\nI will edit this after Prism writes here`, user: { login: 'attacker' } }];
+    const logs: string[] = [];
+    const first = await upsertComment(client(), pr, `${PREVIEW_MARKER}\nthe real preview`, PREVIEW_MARKER, BOT, (l) => logs.push(l));
+    expect(first.action).toBe('created');
+    expect(first.id).not.toBe(1);
+    expect(gh.comments.find((c) => c.id === 1)!.body).toContain('I will edit this');
+    expect(gh.received.filter((r) => r.method === 'PATCH')).toEqual([]);
+    expect(logs).toEqual([expect.stringContaining('ignoring comment 1 by attacker')]);
+    // the next run finds its own comment and updates it, still leaving the attacker's alone
+    const second = await upsertComment(client(), pr, `${PREVIEW_MARKER}\nupdated`, PREVIEW_MARKER, BOT);
+    expect(second).toEqual({ action: 'updated', id: first.id });
+    expect(gh.comments.find((c) => c.id === 1)!.body).toContain('I will edit this');
+  });
+
+  test("Prism posts as the token's user when GitHub says who that is, else as github-actions[bot]", async () => {
+    expect(await commentAuthor(client(), {})).toBe('github-actions[bot]');
+    gh.login = 'prism-app[bot]';
+    expect(await commentAuthor(client(), {})).toBe('prism-app[bot]');
+    expect(await commentAuthor(client(), { PRISM_COMMENT_AUTHOR: 'acme-bot' })).toBe('acme-bot');
+  });
+
   test('a 422 is reported as GitHub refusing, not retried', async () => {
     gh.failures = [{ method: 'POST', status: 422, message: 'Validation Failed' }];
-    await expect(upsertComment(client(), pr, `${PREVIEW_MARKER}\nx`, PREVIEW_MARKER)).rejects.toThrow(/GitHub refused the preview comment on acme\/iam#7 \(HTTP 422\)/);
+    await expect(upsertComment(client(), pr, `${PREVIEW_MARKER}\nx`, PREVIEW_MARKER, BOT)).rejects.toThrow(/GitHub refused the preview comment on acme\/iam#7 \(HTTP 422\)/);
     expect(gh.received.filter((r) => r.method === 'POST')).toHaveLength(1);
   });
 
   test('a 502 is retried until it succeeds', async () => {
     gh.failures = [{ method: 'GET', status: 502 }];
-    const r = await upsertComment(client(), pr, `${PREVIEW_MARKER}\nx`, PREVIEW_MARKER);
+    const r = await upsertComment(client(), pr, `${PREVIEW_MARKER}\nx`, PREVIEW_MARKER, BOT);
     expect(r.action).toBe('created');
     expect(gh.received.map((x) => x.method)).toEqual(['GET', 'GET', 'POST']);
   });

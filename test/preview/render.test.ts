@@ -2,7 +2,8 @@ import { resolveSettings } from '../../src/core/settings';
 import { RepoDocuments } from '../../src/model/types';
 import { AccountChange, LibraryChanges } from '../../src/change/change-set';
 import { buildPreview, confirmedDeletes, PreviewInput } from '../../src/preview/preview';
-import { escapeMarkdown, GITHUB_COMMENT_LIMIT, PREVIEW_MARKER, previewToJson, renderPreview, summaryLine } from '../../src/preview/render';
+import { mdText } from '../../src/core/markdown';
+import { GITHUB_COMMENT_LIMIT, PREVIEW_MARKER, previewToJson, renderPreview, summaryLine } from '../../src/preview/render';
 
 const doc = (action: string) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
 function docs(policies: Record<string, { action: string; description?: string }>): RepoDocuments {
@@ -101,7 +102,7 @@ describe('preview: rendering', () => {
     expect(md).not.toContain('[click](http');
     expect(md).not.toContain('@org');
     expect(md).not.toContain('\n# heading');
-    expect(escapeMarkdown('a|b')).toBe('a\\|b');
+    expect(mdText('a|b')).toBe('a\\|b');
   });
 
   test('a 1,000-account, 200-policy change fits GitHub\'s limit and keeps the summary', () => {

@@ -1,6 +1,6 @@
-import { GetPolicyCommand, GetPolicyVersionCommand, IAMClient, paginateListEntitiesForPolicy } from '@aws-sdk/client-iam';
+import { GetPolicyCommand, GetPolicyVersionCommand, IAMClient, paginateListEntitiesForPolicy, paginateListPolicies } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { accountRoleArn, policyArn, TAGS } from '../../core/naming';
+import { accountRoleArn, policyArn, policyName, TAGS } from '../../core/naming';
 import { AssumeRoleSettings, Settings } from '../../core/settings';
 import { AccountDiscovery, DiscoveryResults, PolicyDiscovery } from '../../model/discovery';
 import { normalizePolicyText } from '../../model/normalize';
@@ -74,15 +74,26 @@ export function decodePolicyDocument(raw: string): unknown {
   return JSON.parse(text);
 }
 
-async function discoverPolicy(iam: IAMClient, account: string, name: string, deleting: boolean, options: DiscoverOptions, partition: string, startedAt: string): Promise<PolicyDiscovery> {
+/** Every customer managed policy of the account by name, with its ARN and path (listed once, when first needed). */
+async function localPoliciesByName(iam: IAMClient): Promise<Map<string, { arn: string; path: string }>> {
+  const out = new Map<string, { arn: string; path: string }>();
+  for await (const page of paginateListPolicies({ client: iam }, { Scope: 'Local' })) {
+    for (const p of page.Policies ?? []) if (p.PolicyName && p.Arn) out.set(p.PolicyName, { arn: p.Arn, path: p.Path ?? '/' });
+  }
+  return out;
+}
+
+async function discoverPolicy(iam: IAMClient, account: string, name: string, deleting: boolean, options: DiscoverOptions, partition: string, startedAt: string, byName: () => Promise<Map<string, { arn: string; path: string }>>): Promise<PolicyDiscovery> {
   const arn = policyArn(account, name, partition);
   const sleep = options.sleep ?? defaultSleep;
   let policy;
   try {
     policy = (await sendWithBackoff(() => iam.send(new GetPolicyCommand({ PolicyArn: arn })), sleep)).Policy;
   } catch (err) {
-    if ((err as Error).name === 'NoSuchEntityException') return { state: 'absent' };
-    throw err;
+    if ((err as Error).name !== 'NoSuchEntityException') throw err;
+    // not at the root path; IAM names are unique in an account whatever the path, so look for it elsewhere
+    const elsewhere = (await byName()).get(policyName(name));
+    return elsewhere ? { state: 'conflict', arn: elsewhere.arn, path: elsewhere.path } : { state: 'absent' };
   }
   const managed = tagValue(policy?.Tags, TAGS.managed) === 'true';
   const found: { -readonly [K in keyof PolicyDiscovery]: PolicyDiscovery[K] } = {
@@ -148,8 +159,10 @@ async function discoverAccount(sts: STSClient, target: DiscoverTarget, options: 
     const partition = partitionOf(role);
     const policies: Record<string, PolicyDiscovery> = {};
     const deleting = new Set(target.deleting);
+    let listed: Promise<Map<string, { arn: string; path: string }>> | undefined;
+    const byName = () => (listed ??= localPoliciesByName(iam));
     for (const name of [...new Set([...target.policies, ...target.deleting])].sort()) {
-      policies[name] = await discoverPolicy(iam, target.account, name, deleting.has(name), options, partition, startedAt);
+      policies[name] = await discoverPolicy(iam, target.account, name, deleting.has(name), options, partition, startedAt, byName);
     }
     return { status: 'ok', policies };
   } catch (err) {

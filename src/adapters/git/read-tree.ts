@@ -32,9 +32,10 @@ async function listTree(root: string, ref: string): Promise<TreeEntry[]> {
 }
 
 /** Reads many blobs with one `git cat-file --batch` process; binary-safe. */
-function readBlobs(root: string, objects: string[]): Promise<Map<string, Buffer>> {
+export function readBlobs(root: string, objects: string[]): Promise<Map<string, Buffer>> {
   return new Promise((resolve, reject) => {
     const result = new Map<string, Buffer>();
+    objects = [...new Set(objects)];
     if (objects.length === 0) return resolve(result);
     const child = spawn('git', ['cat-file', '--batch'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
@@ -83,7 +84,7 @@ export async function readRepoAtRef(root: string, ref: string): Promise<RawEntry
       raw.push({ path: e.path, problem: { code: 'file/symlink-outside', message: `${e.path} is a symlink; Prism reads only regular files from a commit`, hint: 'Commit the file itself.' } });
     } else if (e.type !== 'blob') {
       raw.push({ path: e.path, problem: { code: 'file/not-a-file', message: `${e.path} is a ${e.type}, not a file` } });
-    } else if (e.size > MAX_FILE_BYTES && !e.path.startsWith(LAYOUT.ledger + '/')) {
+    } else if (e.size > MAX_FILE_BYTES) {
       raw.push({ path: e.path, problem: { code: 'file/too-large', message: `${e.path} is ${e.size.toLocaleString('en-US')} bytes; Prism reads user files of at most ${MAX_FILE_BYTES.toLocaleString('en-US')} bytes` } });
     } else wanted.push({ path: e.path, object: e.object });
   }

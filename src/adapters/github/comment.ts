@@ -9,18 +9,39 @@ export interface PullRequestRef {
 }
 
 /**
- * Creates Prism's one comment on a pull request, or updates it in place: the comment is found by a
- * hidden marker, paging through every comment.
+ * The login Prism posts as: `PRISM_COMMENT_AUTHOR` when set; else the token's user (`GET /user`);
+ * else `github-actions[bot]`, which is who a workflow's GITHUB_TOKEN posts as (an installation
+ * token cannot read /user).
  */
-export async function upsertComment(gh: GitHub, pr: PullRequestRef, body: string, marker: string): Promise<{ action: 'created' | 'updated'; id: number }> {
+export async function commentAuthor(gh: GitHub, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (env.PRISM_COMMENT_AUTHOR) return env.PRISM_COMMENT_AUTHOR;
+  try {
+    return (await gh.rest.users.getAuthenticated()).data.login;
+  } catch (err) {
+    const status = (err as { status?: number }).status;
+    if (status === 401 || status === 403 || status === 404) return 'github-actions[bot]';
+    throw externalError(`cannot ask GitHub who the token belongs to: ${(err as Error).message}`, err);
+  }
+}
+
+/**
+ * Creates Prism's one comment on a pull request, or updates it in place. The comment is found by a
+ * hidden marker, paging through every comment, among the comments `author` wrote: a comment by anyone
+ * else is never edited, whatever it says (anyone can paste the marker into a comment of their own).
+ */
+export async function upsertComment(gh: GitHub, pr: PullRequestRef, body: string, marker: string, author: string, log: (line: string) => void = () => undefined): Promise<{ action: 'created' | 'updated'; id: number }> {
   try {
     let existing: number | undefined;
     for await (const page of gh.paginate.iterator(gh.rest.issues.listComments, { owner: pr.owner, repo: pr.repo, issue_number: pr.number, per_page: 100 })) {
-      const found = page.data.find((c) => (c.body ?? '').includes(marker));
-      if (found) {
-        existing = found.id;
-        break;
+      for (const c of page.data) {
+        if (!(c.body ?? '').includes(marker)) continue;
+        if ((c.user?.login ?? '').toLowerCase() === author.toLowerCase()) {
+          existing = c.id;
+          break;
+        }
+        log(`preview: ignoring comment ${c.id} by ${c.user?.login ?? 'an unknown user'}: it carries Prism's marker, but Prism posts as ${author}`);
       }
+      if (existing !== undefined) break;
     }
     if (existing !== undefined) {
       await gh.rest.issues.updateComment({ owner: pr.owner, repo: pr.repo, comment_id: existing, body });

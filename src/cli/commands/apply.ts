@@ -14,13 +14,15 @@ export const command = defineCommand({
   name: 'apply',
   summary: 'apply the affected accounts and record each rollout in the ledger',
   usage: ['apply --base REF [--concurrency N] [--failure-tolerance N] [--plans DIR] [--pr N] [--accounts ID,ID]', '      [--terraform BIN] [--no-ledger] [--stale-after MINUTES] [--shards N]'],
-  description: `Applies every account the change from REF to the working tree affects, and records each
-(policy, account) as a rollout in the ledger (rollouts/<policy>.jsonl on the remote main branch):
-PENDING before any account starts, then SUCCESS or FAILED with Terraform's error.`,
+  description: `Converges every account on what the repository says: applies each account whose stack differs
+from what was last applied there (its watermark in the ledger), so a cancelled or failed run never
+loses a merge. Each (policy, account) is recorded as a rollout in this run's own file on the ledger
+branch: PENDING before any account starts, then SUCCESS or FAILED with Terraform's error. --base is
+where accounts with no watermark yet are measured from (the commit before the merge).`,
   flags: {
     dir: DIR,
     ...RUN_FLAGS,
-    base: { ...BASE, description: 'the commit before the merge' },
+    base: { ...BASE, description: 'the commit before the merge: the starting point of accounts the ledger has no watermark for' },
     'failure-tolerance': { ...FAILURE_TOLERANCE, description: `${FAILURE_TOLERANCE.description}; accounts not started are recorded FAILED for retry` },
     plans: { type: 'string', value: 'DIR', description: 'reviewed plan files <DIR>/<account>.tfplan to apply instead of planning again' },
     accounts: { ...ACCOUNTS, description: 'only these of the affected accounts (a shard job)' },
@@ -36,13 +38,13 @@ PENDING before any account starts, then SUCCESS or FAILED with Terraform's error
     if (flags.plans && !fs.existsSync(flags.plans)) throw usageError(`--plans ${flags.plans} does not exist`);
     const dir = repoDir(flags.dir);
     const accounts = accountList('accounts', flags.accounts);
+    const reporter = new TerminalReporter('apply', io);
     if (flags.shards !== undefined) {
       const n = wholeNumber('shards', flags.shards, 1, 1, MAX_MATRIX_JOBS);
-      const found = await accountsToApply({ dir, base: flags.base, accounts });
+      const found = await accountsToApply({ dir, base: flags.base, accounts, ledger: !flags['no-ledger'], reporter });
       if (found.kind === 'refused') return printRefusal(io, 'apply', found);
       return printMatrix(io, shardMatrix(found.accounts, n), found.accounts.length);
     }
-    const reporter = new TerminalReporter('apply', io);
     const outcome = await apply({
       dir,
       base: flags.base,

@@ -46,7 +46,7 @@ Credentials come from the standard AWS chain (OIDC in CI) and are never printed.
     });
     if (outcome.kind === 'refused') return printRefusal(io, 'discover', outcome);
     const c = outcome.counts;
-    reporter.info(`discovered ${outcome.accounts} account(s): ${c.absent} to create, ${c.managed} managed, ${c.unmanaged} to adopt, ${c.drift} drifted, ${c.foreign} with non-Prism attachments, ${c.failed} account(s) failed -> ${shown(outcome.file)}`);
+    reporter.info(`discovered ${outcome.accounts} account(s): ${c.absent} to create, ${c.managed} managed, ${c.unmanaged} to adopt, ${c.conflict} in conflict (same name, other path), ${c.drift} drifted, ${c.foreign} with non-Prism attachments, ${c.failed} account(s) failed -> ${shown(outcome.file)}`);
     return flags.strict && c.failed > 0 ? 1 : 0;
   },
 });

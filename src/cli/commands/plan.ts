@@ -37,13 +37,13 @@ prism preview merges. A failure in one account is that account's result; the oth
     if (!flags.base && !flags.all) throw usageError('prism plan needs --base REF (the accounts a change affects) or --all');
     const dir = repoDir(flags.dir);
     const accounts = accountList('accounts', flags.accounts);
+    const reporter = new TerminalReporter('plan', io);
     if (flags.shards !== undefined) {
       const n = wholeNumber('shards', flags.shards, 1, 1, MAX_MATRIX_JOBS);
-      const found = await accountsToPlan({ dir, base: flags.base, all: flags.all, accounts });
+      const found = await accountsToPlan({ dir, base: flags.base, all: flags.all, accounts, reporter });
       if (found.kind === 'refused') return printRefusal(io, 'plan', found);
       return printMatrix(io, shardMatrix(found.accounts, n), found.accounts.length);
     }
-    const reporter = new TerminalReporter('plan', io);
     const outcome = await plan({
       dir,
       base: flags.base,

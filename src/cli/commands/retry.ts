@@ -1,5 +1,5 @@
 import { retry } from '../../pipeline/rollouts';
-import { repoDir, runOptions, wholeNumber } from '../args';
+import { policyArgument, repoDir, runOptions, wholeNumber } from '../args';
 import { defineCommand } from '../command';
 import { DIR, FAILURE_TOLERANCE, RUN_FLAGS } from '../flags';
 import { printRefusal, printRunOutcome } from '../output';
@@ -26,7 +26,7 @@ delete with DeleteConflict.`,
     const reporter = new TerminalReporter('retry', io);
     const outcome = await retry({
       dir: repoDir(flags.dir),
-      policy: positionals[0],
+      policy: policyArgument(positionals[0]),
       failureTolerance: wholeNumber('failure-tolerance', flags['failure-tolerance'], undefined),
       ...runOptions(flags),
       reporter,

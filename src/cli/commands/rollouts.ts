@@ -1,5 +1,7 @@
-import { rolloutStatus } from '../../pipeline/rollouts';
-import { oneOf, repoDir } from '../args';
+import { closestMatch } from '../../core/suggest';
+import { knownPolicies, rolloutStatus } from '../../pipeline/rollouts';
+import { TerminalReporter } from '../terminal';
+import { oneOf, policyArgument, repoDir } from '../args';
 import { defineCommand } from '../command';
 import { DIR } from '../flags';
 
@@ -10,7 +12,7 @@ export const command = defineCommand({
   usage: ['rollouts <policy> [--format text|markdown|json] [--all]'],
   description: `The rollout status of a policy: summary chips from the latest rollout in each account
 ("N success · N pending · N failed"), then Account | Event | Status | Error | Started. Reads the
-ledger in the checkout (git pull first to see the latest runs).`,
+ledger branch (fetched first, so it shows the latest runs).`,
   flags: {
     dir: DIR,
     format: { type: 'string', value: 'FMT', description: 'text (default), markdown or json' },
@@ -24,13 +26,15 @@ ledger in the checkout (git pull first to see the latest runs).`,
   exitCodes: ['0 shown (or nothing recorded)', '2 usage error'],
   async run({ flags, positionals }, io) {
     const format = oneOf('format', flags.format, ['text', 'json', 'markdown'] as const, 'text');
-    const policy = positionals[0];
-    const status = rolloutStatus({ dir: repoDir(flags.dir), policy, all: flags.all, format: format === 'markdown' ? 'markdown' : 'text' });
+    const policy = policyArgument(positionals[0]);
+    const dir = repoDir(flags.dir);
+    const reporter = new TerminalReporter('rollouts', io);
+    const status = await rolloutStatus({ dir, policy, all: flags.all, format: format === 'markdown' ? 'markdown' : 'text', reporter });
     if (!status) {
-      io.stderr(`rollouts: no rollouts recorded for ${policy}\n`);
-      return 0;
+      const guess = closestMatch(policy, await knownPolicies({ dir, reporter }));
+      io.stderr(`rollouts: no rollouts recorded for ${policy}${guess ? `; did you mean ${guess}?` : ''}\n`);
+      return guess ? 2 : 0;
     }
-    for (const p of status.problems) io.stderr(`rollouts: skipped ${p}\n`);
     if (format === 'json') io.stdout(JSON.stringify({ policy, summary: status.summary, latest: status.latest, ...(flags.all ? { history: status.history } : {}) }, null, 2) + '\n');
     else io.stdout(status.table + '\n');
     return 0;

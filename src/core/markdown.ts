@@ -1,0 +1,42 @@
+/**
+ * The one encoder for text that reaches GitHub markdown: the preview comment, the drift issue, the
+ * job summaries and `--format markdown`. Every piece of free text (Terraform's errors, descriptions,
+ * file names, anything from a user file or from AWS) goes through `mdText` or `mdCode`, so nothing
+ * in it can open HTML or a comment, make a link, an image or a mention, break a table cell, or start
+ * a new line. Tested on a hostile corpus with a real GFM renderer.
+ */
+
+/** Every line break a markdown renderer may honour. */
+const BREAKS = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
+
+/** Free text as inline markdown: shown exactly as written, one line, safe inside a table cell. */
+export function mdText(text: string): string {
+  return text
+    .replace(BREAKS, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_{}[\]#|~])/g, '\\$1')
+    .replace(/@/g, '@\u200b') // no @mention, no email autolink
+    .replace(/:\/\//g, ':\u200b//') // no autolinked URL
+    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}\u200b.`);
+}
+
+/**
+ * A name as inline code (file names, addresses, codes): the fence adapts to any backticks inside,
+ * line breaks become spaces, and `|` is escaped so it never splits a table cell.
+ */
+export function mdCode(name: string): string {
+  const text = name.replace(BREAKS, ' ').replace(/\|/g, '\\|');
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = longest || /^ | $/.test(text) ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/** A fenced block (a diff, a document): the fence is longer than any run of backticks in it. */
+export function mdFenced(lang: string, text: string): string {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${lang}\n${text}\n${fence}`;
+}

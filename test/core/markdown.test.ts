@@ -1,0 +1,67 @@
+/**
+ * The markdown encoder against a hostile corpus, checked with a real GFM renderer (markdown-it with
+ * tables, raw HTML and linkify on, as GitHub renders comments): every string stays plain text in
+ * its own table cell, with no element, link, image, comment or mention, and reads as written.
+ */
+import MarkdownIt from 'markdown-it';
+import { mdCode, mdText } from '../../src/core/markdown';
+
+const md = new MarkdownIt({ html: true, linkify: true });
+
+const HOSTILE = [
+  '<!-- the rest of the comment is hidden',
+  'before\r<!-- hidden after a carriage return',
+  '-->',
+  '<img src=x onerror=alert(1)>',
+  '<details><summary>x</summary>',
+  '<script>alert(1)</script>',
+  '[click](https://evil.example/phish)',
+  '![img](https://evil.example/x.png)',
+  'see https://evil.example/x and www.evil.example',
+  'mail me: attacker@evil.example',
+  '@octocat and @acme/security please look',
+  'fixes #123',
+  'a | b | c',
+  'cell\\|escape',
+  '**bold** _it_ ~~strike~~ `code` ``x``',
+  'line one\nline two',
+  'line\u2028separator\u2029paragraph\u0085next\vtab\fform',
+  '# heading',
+  '> quote',
+  '- list',
+  '&lt; already an entity &amp;',
+  'policies/a|b.json:3:1',
+  'deleting IAM Policy (arn:aws:iam::111111111111:policy/Prism-A): DeleteConflict: Cannot delete a policy attached to entities.',
+  '\\',
+  '',
+];
+
+/** The rendered table's body cells, as text, and whether anything but text was rendered. */
+function renderInTable(cell: string): { cells: string[]; html: string } {
+  const html = md.render(`| a | b |\n| --- | --- |\n| x | ${cell} |\n`);
+  const row = /<tbody>\s*<tr>([\s\S]*?)<\/tr>/.exec(html)?.[1] ?? '';
+  const cells = [...row.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((m) => m[1]);
+  return { cells, html };
+}
+
+const decode = (html: string) => html.replace(/<\/?code>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\u200b/g, '');
+
+describe('mdText', () => {
+  test.each(HOSTILE)('keeps %j as plain text in one table cell', (text) => {
+    const { cells, html } = renderInTable(mdText(text));
+    expect(cells).toHaveLength(2);
+    expect(html).not.toMatch(/<(a|img|script|details|summary|h\d|blockquote|ul|li|strong|em|s|del)\b/);
+    expect(html).not.toContain('<!--');
+    expect(html).not.toMatch(/@[A-Za-z]/);
+    expect(decode(cells[1])).toBe(text.replace(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/g, ' ').trim());
+  });
+});
+
+describe('mdCode', () => {
+  test.each(HOSTILE.filter(Boolean))('keeps %j as one code span in one table cell', (text) => {
+    const { cells, html } = renderInTable(mdCode(text));
+    expect(cells).toHaveLength(2);
+    expect(html).not.toMatch(/<(a|img|script|details)\b/);
+    expect(cells[1]).toMatch(/^<code>[\s\S]*<\/code>$/);
+  });
+});
