@@ -246,6 +246,20 @@ describeE2e('the pipeline against real terraform and the moto AWS emulator', (to
     expect(run(['rollouts', 'TeamData']).stdout).toContain('TeamData: 3 success · 0 pending · 0 failed');
   });
 
+  test('DASHBOARD: the rollout dashboard of this real history, from the ledger branch', () => {
+    const out = path.join(clone, '.prism', 'dashboard');
+    const r = run(['dashboard', '--out', out], 0);
+    expect(r.stderr).toMatch(/dashboard: \d+ policies, 3 account\(s\)/);
+    const page = fs.readFileSync(path.join(out, 'policies', 'TeamData', 'index.html'), 'utf8');
+    const text = page.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ');
+    // the latest rollout in each account: every delete done, after the retry
+    expect(text).toContain('3 account(s): 3 success, 0 pending, 0 failed');
+    // and the history: the merge that deleted it failed in C, the retry wave brought C to SUCCESS
+    expect(text).toMatch(new RegExp(`\\d+ retry [0-9a-f]{12} .*? DELETE 1 success 0 pending 0 failed .*?${C}: SUCCESS`));
+    expect(text).toMatch(new RegExp(`\\d+ merge [0-9a-f]{12} .*? DELETE 2 success 0 pending 1 failed .*?${C}: FAILED`));
+    expect(fs.readFileSync(path.join(out, 'index.html'), 'utf8')).toContain('Shared');
+  });
+
   test('DRIFT: a console edit is reported by prism drift, from the refresh-only plan and discovery', async () => {
     await iam.editInConsole(A, 'Prism-Shared', doc({ Effect: 'Allow', Action: 'ssm:*', Resource: '*' }));
     const out = path.join(clone, '.prism', 'drift-plan.json');

@@ -54,3 +54,16 @@ describe('outputs never replace what Prism did not make (the CLI)', () => {
     expect(fs.readdirSync(path.join(dir, 'cdktf.out')).sort()).toEqual(['.prism-output.json', 'manifest.json', 'stacks']);
   });
 });
+
+describe('arguments never name a path (the CLI)', () => {
+  test.each([['rollouts'], ['retry']])('prism %s ../../secret is a usage error and reads nothing', (command) => {
+    const dir = gitRepo(org());
+    // a .jsonl outside the repository that a path-joining command would read and print
+    const secret = path.join(path.dirname(dir), 'secret.jsonl');
+    fs.writeFileSync(secret, JSON.stringify({ id: 'x', policy: 'p', account: '111111111111', event: 'EDIT', status: 'SUCCESS', startedAt: 'now', commit: 'top-secret-value' }) + '\n');
+    const r = runPrism([command, '../../secret', '--dir', dir, '--no-ledger'].filter((a) => command === 'retry' || a !== '--no-ledger'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('is not a policy name');
+    expect(r.stdout + r.stderr).not.toContain('top-secret-value');
+  });
+});

@@ -2,6 +2,7 @@ import { resolveSettings } from '../../src/core/settings';
 import { RepoDocuments } from '../../src/model/types';
 import { AccountChange, LibraryChanges } from '../../src/change/change-set';
 import { buildPreview, confirmedDeletes, PreviewInput } from '../../src/preview/preview';
+import MarkdownIt from 'markdown-it';
 import { mdText } from '../../src/core/markdown';
 import { GITHUB_COMMENT_LIMIT, PREVIEW_MARKER, previewToJson, renderPreview, summaryLine } from '../../src/preview/render';
 
@@ -103,6 +104,18 @@ describe('preview: rendering', () => {
     expect(md).not.toContain('@org');
     expect(md).not.toContain('\n# heading');
     expect(mdText('a|b')).toBe('a\\|b');
+  });
+
+  test('a hostile file name cannot split the validation table or hide the rest of the comment', () => {
+    const file = 'policies/a|b\r<!--.json';
+    const p = buildPreview(input({ base: docs({}), head: docs({}), changes: [], headDiagnostics: [{ code: 'file/unexpected', severity: 'error', message: 'x | y\r<!-- z', location: { file, line: 1, column: 1 } }] }));
+    const html = new MarkdownIt({ html: true, linkify: true }).render(renderPreview(p).markdown);
+    // the only comment is Prism's own marker, at the top
+    expect(html.split('<!--')).toHaveLength(2);
+    expect(html.startsWith(PREVIEW_MARKER)).toBe(true);
+    const row = /<tbody>\s*<tr>([\s\S]*?)<\/tr>/.exec(html)![1];
+    expect([...row.matchAll(/<td>/g)]).toHaveLength(4);
+    expect(row).toContain('policies/a|b <!--.json'.replace('<', '&lt;'));
   });
 
   test('a 1,000-account, 200-policy change fits GitHub\'s limit and keeps the summary', () => {

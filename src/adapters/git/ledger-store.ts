@@ -137,11 +137,12 @@ export class LedgerStore {
    */
   async *fileStream(): AsyncGenerator<{ path: string; text: string }> {
     const tip = this.inGit ? await this.tip() : undefined;
-    const checkout = readLegacyFiles(this.o.repoDir, !this.inGit);
     if (!tip) {
-      yield* checkout;
+      // a folder, or a clone whose remote has no ledger branch yet: its own files, read one at a time
+      for (const p of legacyPaths(this.o.repoDir, !this.inGit)) yield { path: p, text: fs.readFileSync(path.join(this.o.repoDir, p), 'utf8') };
       return;
     }
+    const checkout = readLegacyFiles(this.o.repoDir, false);
     const listing = await gitOk(this.o.repoDir, ['ls-tree', '-r', '-z', tip, '--', LEDGER_DIR]);
     const entries = listing
       .split('\0')
@@ -216,16 +217,19 @@ export class RunWriter {
   }
 }
 
-/** The per-policy ledger files (rollouts/<policy>.jsonl) of the checkout; every ledger file when `all`. */
-function readLegacyFiles(repoDir: string, all: boolean): { path: string; text: string }[] {
+/** The per-policy ledger files (rollouts/<policy>.jsonl) of the checkout, in ledger order; every ledger file when `all`. */
+function legacyPaths(repoDir: string, all: boolean): string[] {
   const folder = path.join(repoDir, LEDGER_DIR);
   if (!fs.existsSync(folder)) return [];
   const names = all ? (fs.readdirSync(folder, { recursive: true, encoding: 'utf8' }) as string[]).map((n) => n.split(path.sep).join('/')) : fs.readdirSync(folder);
   return names
     .map((n) => `${LEDGER_DIR}/${n}`)
     .filter((p) => isLedgerFile(p) && fs.statSync(path.join(repoDir, p)).isFile())
-    .sort(ledgerOrder)
-    .map((p) => ({ path: p, text: fs.readFileSync(path.join(repoDir, p), 'utf8') }));
+    .sort(ledgerOrder);
+}
+
+function readLegacyFiles(repoDir: string, all: boolean): { path: string; text: string }[] {
+  return legacyPaths(repoDir, all).map((p) => ({ path: p, text: fs.readFileSync(path.join(repoDir, p), 'utf8') }));
 }
 
 /** One `git cat-file --batch` process answering one object at a time. */
