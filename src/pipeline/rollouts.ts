@@ -22,9 +22,12 @@ import { DeploymentModel } from '../model/desired-state';
 import { stackFingerprint } from '../model/fingerprint';
 import { latestRows, materialisedPairs, RolloutRow } from '../model/rollout';
 import { RepoDocuments } from '../model/types';
+import { Paint } from '../core/paint';
 import { loadAndValidate } from '../validate/load-and-validate';
 import { validateRepo } from '../validate/validate';
-import { appendStepSummary, workflowRunUrl } from '../adapters/github/actions';
+import { appendStepSummary, repositoryUrl, STEP_SUMMARY_LIMIT, workflowRunUrl } from '../adapters/github/actions';
+import { usageError } from '../core/errors';
+import { closestMatch } from '../core/suggest';
 import { readRepoAtRef, resolveRef } from '../adapters/git/read-tree';
 import type { LedgerStore, RunWriter } from '../adapters/git/ledger-store';
 import { loadDiscoveryResults } from '../artifacts/discovery-file';
@@ -58,6 +61,8 @@ export interface RunOutcome {
   readonly rows: readonly RolloutRow[];
   readonly failedAccounts: readonly string[];
   readonly skippedAccounts: readonly string[];
+  /** Policies with a FAILED rollout in this run: each is retried with `prism retry <policy>`. */
+  readonly failedPolicies: readonly string[];
   /** The rollout table of each policy the run touched, as text and markdown. */
   readonly tables: readonly { readonly policy: string; readonly text: string; readonly markdown: string }[];
 }
@@ -121,6 +126,7 @@ async function runRollouts(o: RunOptions & { targets: readonly Target[]; model: 
   for (const r of pending) byAccount.set(r.account, [...(byAccount.get(r.account) ?? []), r]);
   const { applyStack } = await import('../adapters/terraform/runner');
   const runner = terraformRunner(dir, settings, o.terraform, reporter);
+  reporter.progress(0, accounts.length, 'accounts');
   const exitCodes = new Map<string, number | null>();
   const result = await applyStacks(accounts, byAccount, {
     concurrency: o.concurrency ?? settings.terraform.concurrency,
@@ -146,9 +152,23 @@ async function runRollouts(o: RunOptions & { targets: readonly Target[]; model: 
   if (writer) await writer.append([...result.rows, ...watermarks], `prism: ${result.rows.length} rollout(s) settled for ${commit.slice(0, 12)}`);
 
   const all = [...o.recorded.rows, ...(writer ? [...pending, ...result.rows] : result.rows)];
-  const tables = [...new Set(result.rows.map((r) => r.policy))].sort().map((policy) => ({ policy, text: renderRolloutTable(policy, all, { format: 'text' }), markdown: renderRolloutTable(policy, all, { format: 'markdown' }) }));
-  appendStepSummary(tables.map((t) => t.markdown).join('\n'));
-  return { kind: 'applied', accounts, rows: result.rows, failedAccounts: result.failedAccounts, skippedAccounts: result.skippedAccounts, tables };
+  const repoUrl = repositoryUrl();
+  const tables = [...new Set(result.rows.map((r) => r.policy))].sort().map((policy) => ({ policy, text: renderRolloutTable(policy, all, { format: 'text', repoUrl }), markdown: renderRolloutTable(policy, all, { format: 'markdown', repoUrl }) }));
+  appendStepSummary(fitRolloutTables(tables.map((t) => t.policy), all, repoUrl));
+  const failedPolicies = [...new Set(result.rows.filter((r) => r.status === 'FAILED').map((r) => r.policy))].sort();
+  return { kind: 'applied', accounts, rows: result.rows, failedAccounts: result.failedAccounts, skippedAccounts: result.skippedAccounts, failedPolicies, tables };
+}
+
+/**
+ * The rollout tables of `policies` for a job summary, within GitHub's limit of 1 MiB per step:
+ * every row when they fit, else fewer rows per policy (the chips always stay).
+ */
+export function fitRolloutTables(policies: readonly string[], rows: readonly RolloutRow[], repoUrl?: string, limit = STEP_SUMMARY_LIMIT): string {
+  for (const maxRows of [undefined, 200, 50, 10, 0]) {
+    const text = policies.map((policy) => renderRolloutTable(policy, rows, { format: 'markdown', repoUrl, maxRows })).join('\n');
+    if (Buffer.byteLength(text) <= limit) return text;
+  }
+  return `${policies.length} policies were rolled out; their tables are too large for a job summary: \`prism rollouts <policy>\` shows each.\n`;
 }
 
 /** Inputs of `apply`. */
@@ -268,6 +288,7 @@ export async function retry(input: RunOptions & { readonly policy: string }): Pr
   const settings = checked.documents.settings;
   const store = input.ledger === false ? undefined : await openLedger(dir, settings, reporter, { current: true });
   const ledger = store ? await store.read() : await readLedger(dir, settings, reporter);
+  requireKnownPolicy(policy, checked.documents, ledger.rows);
   const failed = latestPerAccount(ledger.rows, policy).filter((r) => r.status === 'FAILED');
   if (failed.length === 0) return { kind: 'nothing', why: `no failed rollout of ${policy}` };
   const model = buildModel(checked.documents, { materialised: materialisedPairs(ledger.rows), discovery: loadDiscoveryResults(dir), accounts: new Set(failed.map((r) => r.account)) });
@@ -283,33 +304,77 @@ export async function retry(input: RunOptions & { readonly policy: string }): Pr
   });
 }
 
+/**
+ * A usage error (with a "did you mean") unless `policy` is a policy of the repository or has rows in
+ * the ledger (a deleted policy keeps its history).
+ */
+function requireKnownPolicy(policy: string, documents: RepoDocuments, rows: readonly RolloutRow[]): void {
+  if (documents.policies.has(policy) || rows.some((r) => r.policy === policy)) return;
+  const known = new Set([...documents.policies.keys(), ...rows.map((r) => r.policy)]);
+  const guess = closestMatch(policy, known);
+  throw usageError(`no policy named ${policy}: it is not in policies/ and the rollout ledger has no rollout of it${guess ? `; did you mean ${guess}?` : ''}`, guess ? undefined : 'Policy names are the file names in policies/ without .json, and are case-sensitive.');
+}
+
 /** A policy's rollouts in the ledger: the latest per account, the whole history, and the table. */
 export interface RolloutStatus {
+  readonly kind: 'rollouts';
   readonly policy: string;
   readonly summary: string;
   readonly latest: readonly RolloutRow[];
   readonly history: readonly RolloutRow[];
   /** The table, as asked (text or markdown); also appended to the job summary in Actions. */
   readonly table: string;
+  /** Accounts whose latest rollout of the policy FAILED. */
+  readonly failedAccounts: readonly string[];
+}
+
+/** A policy of the repository with no rollout recorded yet. */
+export interface NoRollouts {
+  readonly kind: 'none';
+  readonly policy: string;
 }
 
 /**
- * A policy's rollouts, from the ledger branch (fetched); undefined when none are recorded.
- * `all`: the whole history, newest first, instead of the latest per account.
+ * A policy's rollouts, from the ledger branch (fetched). `all`: the whole history, newest first,
+ * instead of the latest per account. A name that is neither a policy of the repository nor in the
+ * ledger is a usage error with a "did you mean".
  */
-export async function rolloutStatus(input: { readonly dir: string; readonly policy: string; readonly all?: boolean; readonly format?: 'text' | 'markdown'; readonly reporter: Reporter }): Promise<RolloutStatus | undefined> {
-  const settings = loadAndValidate(input.dir).documents.settings;
-  const { rows } = await readLedger(input.dir, settings, input.reporter);
+export async function rolloutStatus(input: { readonly dir: string; readonly policy: string; readonly all?: boolean; readonly format?: 'text' | 'markdown'; readonly paint?: Paint; readonly reporter: Reporter }): Promise<RolloutStatus | NoRollouts> {
+  const documents = loadAndValidate(input.dir).documents;
+  const { rows } = await readLedger(input.dir, documents.settings, input.reporter);
+  requireKnownPolicy(input.policy, documents, rows);
   const history = latestRows(rows).filter((r) => r.policy === input.policy);
-  if (history.length === 0) return undefined;
+  if (history.length === 0) return { kind: 'none', policy: input.policy };
   const latest = latestPerAccount(rows, input.policy);
-  appendStepSummary(renderRolloutTable(input.policy, rows, { format: 'markdown', all: input.all }));
-  return { policy: input.policy, summary: summaryChips(latest), latest, history, table: renderRolloutTable(input.policy, rows, { format: input.format ?? 'text', all: input.all }) };
+  const repoUrl = repositoryUrl();
+  appendStepSummary(fitRolloutTables([input.policy], rows, repoUrl));
+  return {
+    kind: 'rollouts',
+    policy: input.policy,
+    summary: summaryChips(latest),
+    latest,
+    history,
+    table: renderRolloutTable(input.policy, rows, { format: input.format ?? 'text', all: input.all, repoUrl, paint: input.paint }),
+    failedAccounts: latest.filter((r) => r.status === 'FAILED').map((r) => r.account),
+  };
 }
 
-/** Every policy name the ledger or the repository knows, for "did you mean". */
-export async function knownPolicies(input: { readonly dir: string; readonly reporter: Reporter }): Promise<string[]> {
-  const checked = loadAndValidate(input.dir);
-  const { rows } = await readLedger(input.dir, checked.documents.settings, input.reporter);
-  return [...new Set([...checked.documents.policies.keys(), ...rows.map((r) => r.policy)])].sort();
+/** One policy whose latest rollout failed somewhere. */
+export interface FailedPolicy {
+  readonly policy: string;
+  readonly summary: string;
+  readonly failedAccounts: readonly string[];
+}
+
+/** Every policy in the ledger whose latest rollout FAILED in some account (for `prism rollouts --check`). */
+export async function failedRollouts(input: { readonly dir: string; readonly reporter: Reporter }): Promise<{ readonly policies: number; readonly failed: readonly FailedPolicy[] }> {
+  const settings = loadAndValidate(input.dir).documents.settings;
+  const { rows } = await readLedger(input.dir, settings, input.reporter);
+  const policies = [...new Set(rows.map((r) => r.policy))].sort();
+  const failed = policies.flatMap((policy) => {
+    const latest = latestPerAccount(rows, policy);
+    const accounts = latest.filter((r) => r.status === 'FAILED').map((r) => r.account);
+    return accounts.length ? [{ policy, summary: summaryChips(latest), failedAccounts: accounts }] : [];
+  });
+  return { policies: policies.length, failed };
 }

@@ -1,17 +1,18 @@
 import { drift } from '../../pipeline/drift';
 import { repoDir } from '../args';
 import { defineCommand } from '../command';
-import { DIR, DISCOVERY } from '../flags';
+import { DIR, DISCOVERY, QUIET } from '../flags';
 
 /** `prism drift`. */
 export const command = defineCommand({
   name: 'drift',
   summary: 'report what was edited outside Prism, for the scheduled drift issue',
-  usage: ['drift [--plan FILE]... [--discovery FILE]'],
+  usage: ['drift [--plan FILE]... [--discovery FILE] [--dir DIR] [--quiet]'],
   description: `Reports what was edited outside Prism, from refresh-only plans (prism plan --all --refresh-only)
 and discovery (prism discover --all), as the markdown body of the one drift issue the scheduled
 workflow opens or updates. Only attributes the stacks set count as drift.`,
   flags: {
+    quiet: QUIET,
     dir: DIR,
     plan: { type: 'string', multiple: true, value: 'FILE', description: 'refresh-only plan summaries (default: <dir>/.prism/plan.json when present)' },
     discovery: DISCOVERY,

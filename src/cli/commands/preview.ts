@@ -2,7 +2,7 @@ import { usageError } from '../../core/errors';
 import { preview } from '../../pipeline/preview';
 import { oneOf, repoDir, wholeNumber } from '../args';
 import { defineCommand } from '../command';
-import { BASE, DIR, DISCOVERY } from '../flags';
+import { BASE, DIR, DISCOVERY, QUIET } from '../flags';
 import { shown } from '../output';
 import { TerminalReporter } from '../terminal';
 
@@ -10,12 +10,13 @@ import { TerminalReporter } from '../terminal';
 export const command = defineCommand({
   name: 'preview',
   summary: 'the propagation preview of a change, as markdown or JSON, posted on the PR',
-  usage: ['preview --base REF [--head REF] [--format markdown|json] [--post] [--pr N] [--repo OWNER/NAME]', '        [--discovery FILE] [--plan FILE]... [--confirm-delete NAME]... [--out FILE]'],
+  usage: ['preview --base REF [--head REF] [--format markdown|json] [--post] [--pr N] [--repo OWNER/NAME]', '        [--discovery FILE] [--plan FILE]... [--confirm-delete NAME]... [--out FILE] [--dir DIR] [--quiet]'],
   description: `The propagation preview: what a change does to every policy in every account, in the product's
 words. Reads the repository at --base and at --head (default: the working tree) with git, never
 touching the working tree. Merges discovery results and Terraform plans when present. The full
 preview always goes to --out and to $GITHUB_STEP_SUMMARY.`,
   flags: {
+    quiet: QUIET,
     dir: DIR,
     base: { ...BASE, description: 'the commit the pull request goes into' },
     head: { type: 'string', value: 'REF', description: 'the commit under review (default: the working tree)' },
@@ -37,7 +38,7 @@ preview always goes to --out and to $GITHUB_STEP_SUMMARY.`,
   async run({ flags }, io) {
     if (!flags.base) throw usageError('prism preview needs --base REF (the commit the pull request goes into)');
     const format = oneOf('format', flags.format, ['markdown', 'json'] as const, 'markdown');
-    const reporter = new TerminalReporter('preview', io);
+    const reporter = new TerminalReporter('preview', io, { quiet: flags.quiet });
     const outcome = await preview({
       dir: repoDir(flags.dir),
       base: flags.base,
