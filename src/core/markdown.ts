@@ -46,9 +46,10 @@ export function mdFenced(lang: string, text: string): string {
  * cannot end the link or split a table cell. Anything else (javascript:, a relative path, no URL)
  * gives the label alone, as text.
  */
-export function mdLink(label: string, url: string | undefined): string {
+export function mdLink(label: string, url: string | undefined, options: { readonly code?: boolean } = {}): string {
+  const text = options.code ? mdCode(label) : mdText(label);
   const href = safeHttpUrl(url);
-  return href ? `[${mdText(label)}](${href})` : mdText(label);
+  return href ? `[${text}](${href})` : text;
 }
 
 /** An absolute http(s) URL, normalised and percent-encoded for a markdown link target; undefined otherwise. */

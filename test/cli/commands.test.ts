@@ -173,3 +173,22 @@ describe('rollouts --check', () => {
     expect(all.stdout).toMatch(/^DenyOutsideEU: 4 success · 0 pending · 1 failed \(failed in \d{12}\); prism retry DenyOutsideEU$/m);
   });
 });
+
+describe('bootstrap: what to do next', () => {
+  test('prints the hub role ARNs and the exact repository variables to set', () => {
+    const dir = writeRepo({ ...minimalRepo(), 'cdktf.json': { context: { prism: { region: 'eu-west-1' } } } });
+    const r = runPrism(['bootstrap', '--dir', dir, '--github-repo', 'acme/iam-policies', '--hub-account', '111122223333'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('bootstrap: 2 stack(s) -> cdktf.out.bootstrap (hub 111122223333, repository acme/iam-policies)\n');
+    const lines = r.stdout.split('\n');
+    expect(lines).toContain('  plan (pull requests, drift):  arn:aws:iam::111122223333:role/PrismPlanHub');
+    expect(lines).toContain('  deploy (main only):           arn:aws:iam::111122223333:role/PrismDeployHub');
+    expect(lines).toContain('   for d in cdktf.out.bootstrap/stacks/*; do (cd "$d" && terraform init && terraform apply); done');
+    expect(lines).toContain("   gh variable set PRISM_PLAN_HUB_ROLE_ARN --repo acme/iam-policies --body 'arn:aws:iam::111122223333:role/PrismPlanHub'");
+    expect(lines).toContain("   gh variable set PRISM_DEPLOY_HUB_ROLE_ARN --repo acme/iam-policies --body 'arn:aws:iam::111122223333:role/PrismDeployHub'");
+    expect(r.stdout).toContain('AWS_REGION (where the workflows sign in to the hub account (default us-east-1); your settings say eu-west-1)');
+    expect(r.stdout).toContain('Allow GitHub Actions to create and approve pull requests');
+    // the stacks named in the loop exist
+    expect(fs.readdirSync(path.join(dir, 'cdktf.out.bootstrap', 'stacks')).sort()).toEqual(['bootstrap-111111111111', 'bootstrap-111122223333']);
+  });
+});

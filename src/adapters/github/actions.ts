@@ -17,6 +17,16 @@ export function repositoryUrl(env: NodeJS.ProcessEnv = process.env): string | un
   return server && repo ? `${server}/${repo}` : undefined;
 }
 
+/** owner/name of the repository the workflow runs in (GITHUB_REPOSITORY). */
+export function repositorySlug(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.GITHUB_REPOSITORY || undefined;
+}
+
+/** The commit the workflow runs on (GITHUB_SHA): for a push to main, the merge commit. */
+export function workflowCommit(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return /^[0-9a-f]{40}$/.test(env.GITHUB_SHA ?? '') ? env.GITHUB_SHA : undefined;
+}
+
 /** Whether this process runs in a GitHub Actions job. */
 export function inActions(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.GITHUB_ACTIONS === 'true';

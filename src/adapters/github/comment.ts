@@ -64,3 +64,22 @@ export async function readPullRequest(gh: GitHub, pr: PullRequestRef): Promise<{
     throw externalError(`cannot read pull request ${pr.owner}/${pr.repo}#${pr.number}: ${(err as Error).message}`, err);
   }
 }
+
+/**
+ * Sets the result labels of a pull request: adds those in `wanted` it lacks, and removes those of
+ * `managed` it has but no longer should. Labels outside `managed` (the delete confirmations
+ * `prism:delete:<Policy>`, anyone's own) are never touched. GitHub creates a missing label.
+ */
+export async function setResultLabels(gh: GitHub, pr: PullRequestRef, current: readonly string[], wanted: readonly string[], managed: readonly string[]): Promise<{ added: string[]; removed: string[] }> {
+  const has = new Set(current);
+  const added = wanted.filter((l) => !has.has(l));
+  const removed = current.filter((l) => managed.includes(l) && !wanted.includes(l));
+  try {
+    if (added.length) await gh.rest.issues.addLabels({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, labels: added });
+    for (const name of removed) await gh.rest.issues.removeLabel({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, name });
+  } catch (err) {
+    const e = err as Error & { status?: number };
+    throw externalError(`GitHub refused the labels of ${pr.owner}/${pr.repo}#${pr.number}${e.status ? ` (HTTP ${e.status})` : ''}: ${e.message}`, err);
+  }
+  return { added, removed };
+}
