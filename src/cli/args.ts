@@ -62,3 +62,9 @@ export function policyArgument(value: string): string {
   }
   return value;
 }
+
+/** A review fingerprint as the preview shows it: 12 to 64 hex digits. */
+export function fingerprintArgument(value: string): string {
+  if (!/^[0-9a-fA-F]{12,64}$/.test(value)) throw usageError(`--reviewed is ${JSON.stringify(value)}; expected the fingerprint the preview shows (12 to 64 hex digits)`);
+  return value.toLowerCase();
+}

@@ -17,6 +17,7 @@ const COMMANDS: Record<string, { readonly summary: string; readonly load: () => 
   pin: { summary: 'pin an exact AWS managed policy version as a CMP; --check for upstream changes', load: async () => (await import('./commands/pin')).command as CommandSpec },
   bootstrap: { summary: 'the roles the pipeline assumes in each account, as CDKTF stacks (least privilege)', load: async () => (await import('./commands/bootstrap')).command as CommandSpec },
   dashboard: { summary: 'the rollout dashboard: a static site from the ledger (offline, GitHub Pages)', load: async () => (await import('./commands/dashboard')).command as CommandSpec },
+  doctor: { summary: 'check that this machine or workflow job has what Prism needs, and say what to fix', load: async () => (await import('./commands/doctor')).command as CommandSpec },
   example: { summary: 'run validate, synth and preview on the bundled example, offline', load: async () => (await import('./commands/example')).command as CommandSpec },
 };
 

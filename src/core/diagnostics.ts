@@ -77,6 +77,11 @@ export function formatDiagnosticGithub(d: Diagnostic): string {
   return `::${command} ${props.join(',')}::${escapeWorkflowData(message)}`;
 }
 
+/** A GitHub Actions workflow command (`::error title=...::message`), with its title and message escaped. */
+export function formatWorkflowCommand(command: 'error' | 'warning' | 'notice', title: string, message: string): string {
+  return `::${command} title=${escapeWorkflowProperty(title)}::${escapeWorkflowData(message)}`;
+}
+
 /** The JSON shape printed by `--format json`. */
 export function diagnosticToJson(d: Diagnostic): Record<string, unknown> {
   return {

@@ -20,7 +20,11 @@ import { parseRepo } from '../load/parse-repo';
 import { buildModel } from '../model/build-model';
 import { DeploymentModel } from '../model/desired-state';
 import { stackFingerprint } from '../model/fingerprint';
-import { latestRows, materialisedPairs, RolloutRow } from '../model/rollout';
+import { latestRows, materialisedPairs, RolloutReview, RolloutRow } from '../model/rollout';
+import { contentFingerprint } from '../load/content-fingerprint';
+import { readRepoFromDisk } from '../load/read-repo';
+import { readReviewMarker, PREVIEW_MARKER } from '../preview/render';
+import { githubContext, mergedPullRequestOfRun } from './github';
 import { RepoDocuments } from '../model/types';
 import { Paint } from '../core/paint';
 import { loadAndValidate } from '../validate/load-and-validate';
@@ -28,6 +32,7 @@ import { validateRepo } from '../validate/validate';
 import { appendStepSummary, repositoryUrl, STEP_SUMMARY_LIMIT, workflowRunUrl } from '../adapters/github/actions';
 import { usageError } from '../core/errors';
 import { closestMatch } from '../core/suggest';
+import { mdCode, mdLink } from '../core/markdown';
 import { readRepoAtRef, resolveRef } from '../adapters/git/read-tree';
 import type { LedgerStore, RunWriter } from '../adapters/git/ledger-store';
 import { loadDiscoveryResults } from '../artifacts/discovery-file';
@@ -84,7 +89,7 @@ interface Target {
  * this run's own ledger file, then a watermark for each account that succeeded in full. Rows an
  * earlier run left PENDING and stale are marked interrupted first.
  */
-async function runRollouts(o: RunOptions & { targets: readonly Target[]; model: DeploymentModel; drafts: readonly (RolloutDraft & { retryOf?: string })[]; plansDir?: string; store?: LedgerStore; recorded: LedgerContent }): Promise<RunOutcome> {
+async function runRollouts(o: RunOptions & { targets: readonly Target[]; model: DeploymentModel; drafts: readonly (RolloutDraft & { retryOf?: string })[]; plansDir?: string; store?: LedgerStore; recorded: LedgerContent; review?: RolloutReview }): Promise<RunOutcome> {
   const { dir, reporter, model } = o;
   const accounts = o.targets.map((t) => t.account);
   const settings = model.settings;
@@ -114,6 +119,7 @@ async function runRollouts(o: RunOptions & { targets: readonly Target[]; model: 
     permissionSets: d.permissionSets,
     ...(d.adoptedAt ? { adoptedAt: d.adoptedAt } : {}),
     ...(d.retryOf ? { retryOf: d.retryOf } : {}),
+    ...(o.review ? { review: o.review } : {}),
   }));
   const writer: RunWriter | undefined = o.store?.run(runId, startedAt);
   if (writer) {
@@ -179,6 +185,49 @@ export interface ApplyInput extends RunOptions {
   readonly accounts?: readonly string[];
   /** Reviewed plan files <plansDir>/<account>.tfplan to apply instead of planning again. */
   readonly plansDir?: string;
+  /** The pull request merged as the workflow's commit, looked up on GitHub (`--pr auto`); overrides `pullRequest`. */
+  readonly findPullRequest?: boolean;
+  /**
+   * The fingerprint the preview showed (`--reviewed`, its first 12 characters at least). Default:
+   * read from Prism's preview comment on the pull request, when there is one.
+   */
+  readonly reviewed?: string;
+}
+
+/** Whether apply applies what was reviewed, and the line that says so. */
+export interface ReviewCheck {
+  readonly verdict: RolloutReview;
+  readonly line: string;
+  /** The fingerprint of the repository's files now. */
+  readonly fingerprint: string;
+}
+
+/**
+ * Compares the fingerprint of the repository's files (what apply is about to apply) with the one the
+ * preview showed: read from `--reviewed`, else from Prism's own comment on the merged pull request.
+ * Equal: what was reviewed is applied. Different: the base moved since the preview, so the merge
+ * result was never previewed as a whole.
+ */
+export async function checkReview(input: { readonly dir: string; readonly pullRequest?: number; readonly reviewed?: string; readonly reporter: Reporter }): Promise<ReviewCheck> {
+  const fingerprint = contentFingerprint(readRepoFromDisk(input.dir));
+  let reviewed = input.reviewed?.toLowerCase();
+  let source = 'the --reviewed fingerprint';
+  if (!reviewed && input.pullRequest !== undefined) {
+    const ctx = await githubContext(input.reporter);
+    const { findComment } = await import('../adapters/github/comment');
+    const comment = await findComment(ctx.gh, { ...ctx.repo, number: input.pullRequest }, PREVIEW_MARKER, await ctx.author(), (l) => input.reporter.info(`apply: ${l}`));
+    reviewed = comment && readReviewMarker(comment.body)?.fingerprint;
+    source = `the preview of pull request #${input.pullRequest}`;
+  }
+  if (!reviewed) {
+    return { verdict: 'unreviewed', fingerprint, line: `apply: nothing to compare with what was reviewed (${input.pullRequest === undefined ? 'no pull request' : `no Prism preview on pull request #${input.pullRequest}`}); applying the repository as it is (fingerprint ${fingerprint.slice(0, 12)})` };
+  }
+  if (reviewed.length >= 12 && fingerprint.startsWith(reviewed)) return { verdict: 'reviewed', fingerprint, line: `apply: applying what was reviewed: the repository's files match ${source} (fingerprint ${fingerprint.slice(0, 12)})` };
+  return {
+    verdict: 'differs',
+    fingerprint,
+    line: `apply: warning: the repository differs from what was reviewed (${source} showed fingerprint ${reviewed.slice(0, 12)}; main now has ${fingerprint.slice(0, 12)}): the base moved since the preview. The preview of what this merge applies is in the job summary, and every rollout of this run is recorded with review "differs"`,
+  };
 }
 
 /** What apply would do: the accounts whose stack differs from what was last applied, and their changes. */
@@ -266,14 +315,24 @@ export async function accountsToApply(input: Pick<ApplyInput, 'dir' | 'base' | '
 }
 
 /** Applies every account whose stack differs from what was last applied there, recording each rollout. */
-export async function apply(input: ApplyInput): Promise<Refused | NothingToApply | RunOutcome> {
+export async function apply(input: ApplyInput): Promise<Refused | NothingToApply | (RunOutcome & { readonly review: ReviewCheck })> {
   const c = await converge(input);
   if ('kind' in c) return c;
   if (c.targets.length === 0) return { kind: 'nothing', why: 'every account already holds what the repository says' };
   const accounts = new Set(c.targets.map((t) => t.account));
   const drafts = c.drafts.filter((d) => accounts.has(d.account));
+  const pullRequest = input.findPullRequest ? await mergedPullRequestOfRun(await githubContext(input.reporter)) : input.pullRequest;
+  const review = await checkReview({ dir: input.dir, pullRequest, reviewed: input.reviewed, reporter: input.reporter });
+  input.reporter.info(review.line);
+  if (review.verdict === 'differs') {
+    // what this merge applies, previewed now, since nobody saw it as a whole
+    appendStepSummary(`## What this merge applies\n\nThe repository differs from what the pull request's preview showed: the base moved since. This is the preview of the merge as applied.\n`);
+    const { preview } = await import('./preview');
+    await preview({ dir: input.dir, base: input.base, out: path.join(input.dir, '.prism', 'apply-preview.md'), reporter: input.reporter });
+  }
   input.reporter.info(`apply: ${c.targets.length} account(s), ${drafts.length} rollout(s)`);
-  return runRollouts({ ...input, targets: c.targets, model: c.model, drafts, store: c.store, recorded: c.ledger });
+  const outcome = await runRollouts({ ...input, pullRequest, targets: c.targets, model: c.model, drafts, store: c.store, recorded: c.ledger, review: review.verdict });
+  return { ...outcome, review };
 }
 
 /**
@@ -377,4 +436,58 @@ export async function failedRollouts(input: { readonly dir: string; readonly rep
     return accounts.length ? [{ policy, summary: summaryChips(latest), failedAccounts: accounts }] : [];
   });
   return { policies: policies.length, failed };
+}
+
+/** Marker of the rollout report comment on a merged pull request. */
+export const ROLLOUT_REPORT_MARKER = '<!-- prism-rollout-report -->';
+
+/** What `prism rollouts --this-run` found, and where it was posted. */
+export interface RunReport {
+  readonly runUrl: string;
+  readonly rows: readonly RolloutRow[];
+  readonly failedPolicies: readonly string[];
+  readonly markdown: string;
+  /** The pull request commented on, or why none was. */
+  readonly posted?: { readonly pullRequest: number; readonly id: number };
+  readonly notPosted?: string;
+}
+
+/**
+ * The rollouts this workflow run recorded (every shard's, by the run's link), as the report the
+ * apply workflow's last job posts on the merged pull request: whether every account succeeded,
+ * whether what was applied is what was reviewed, the rollout table of each policy, and the retry
+ * command of each policy that failed. Also appended to the job summary.
+ */
+export async function reportThisRun(input: { readonly dir: string; readonly post?: boolean; readonly reporter: Reporter }): Promise<RunReport> {
+  const runUrl = workflowRunUrl();
+  if (!runUrl) throw usageError('--this-run reports the rollouts of the current GitHub Actions run: GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_RUN_ID are not all set');
+  const settings = loadAndValidate(input.dir).documents.settings;
+  const { rows: all } = await readLedger(input.dir, settings, input.reporter);
+  const rows = latestRows(all).filter((r) => r.runUrl === runUrl);
+  const policies = [...new Set(rows.map((r) => r.policy))].sort();
+  const failedPolicies = [...new Set(rows.filter((r) => r.status === 'FAILED').map((r) => r.policy))].sort();
+  const failedAccounts = new Set(rows.filter((r) => r.status === 'FAILED').map((r) => r.account));
+  const accounts = new Set(rows.map((r) => r.account));
+  const reviews = new Set(rows.map((r) => r.review ?? 'unreviewed'));
+  const status = rows.length === 0
+    ? 'This run recorded no rollout: every account already held what the repository says, or the apply did not start (see the run).'
+    : failedPolicies.length
+      ? `❌ **${failedAccounts.size} of ${accounts.size} account(s) failed.** Fix the cause, then retry each policy (Actions → prism retry → Run workflow, or with deploy credentials): ${failedPolicies.map((p) => mdCode(`prism retry ${p}`)).join(', ')}.`
+      : `✅ **Applied to every account** (${accounts.size} account(s), ${rows.length} rollout(s)).`;
+  const review = reviews.has('differs')
+    ? "⚠️ The repository differed from what the pull request's preview showed (the base moved since): the run's job summary has the preview of what was applied."
+    : reviews.has('unreviewed')
+      ? 'ℹ️ No preview fingerprint to compare with: what was applied was not checked against a review.'
+      : rows.length
+        ? '✅ What was applied is what the preview showed (the fingerprints match).'
+        : '';
+  const markdown = [ROLLOUT_REPORT_MARKER, '## Prism rollout', '', status, '', ...(review ? [review, ''] : []), mdLink('Workflow run', runUrl), '', fitRolloutTables(policies, rows, repositoryUrl(), 60_000)].join('\n');
+  appendStepSummary(markdown);
+  if (!input.post) return { runUrl, rows, failedPolicies, markdown };
+  const ctx = await githubContext(input.reporter);
+  const pr = await mergedPullRequestOfRun(ctx);
+  if (pr === undefined) return { runUrl, rows, failedPolicies, markdown, notPosted: 'no pull request was merged as this commit (a direct push): nothing to comment on' };
+  const { addComment } = await import('../adapters/github/comment');
+  const id = await addComment(ctx.gh, { ...ctx.repo, number: pr }, markdown);
+  return { runUrl, rows, failedPolicies, markdown, posted: { pullRequest: pr, id } };
 }

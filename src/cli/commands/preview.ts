@@ -29,7 +29,7 @@ validate leads with its errors and shows nothing computed from it. The full prev
     pr: { type: 'string', value: 'N', description: 'the pull request (default: from the Actions event)' },
     repo: { type: 'string', value: 'OWNER/NAME', description: 'the repository (default: GITHUB_REPOSITORY)' },
     discovery: DISCOVERY,
-    plan: { type: 'string', multiple: true, value: 'FILE', description: 'plan summaries from prism plan (default: <dir>/.prism/plan.json when present); one per shard job' },
+    plan: { type: 'string', multiple: true, value: 'FILE', description: 'plan summaries from prism plan, one per shard job (default: <dir>/.prism/plan.json and <dir>/.prism/plan-<N>.json when present)' },
     'confirm-delete': { type: 'string', multiple: true, value: 'NAME', description: 'confirm deleting policy NAME (also: PR label prism:delete:NAME, or a description line "Prism-Confirm-Delete: NAME")' },
     out: { type: 'string', value: 'FILE', description: 'the full preview (default: <dir>/.prism/preview.md)' },
   },
