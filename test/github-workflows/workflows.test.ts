@@ -206,7 +206,7 @@ describe('GitHub Actions workflows', () => {
   });
 
   test('.ci/run calls the README\'s test command, and the README keeps exactly two set-up commands', () => {
-    const block = /On a fresh machine[^\n]*\n\n```sh\n([\s\S]*?)```/.exec(readme)![1];
+    const block = /On a fresh machine[\s\S]*?\n\n```sh\n([\s\S]*?)```/.exec(readme)![1];
     const commands = block.trim().split('\n').map((l) => l.replace(/\s+#.*$/, '').trim());
     expect(commands).toEqual(['npm ci && npx prism example', 'npm test']);
     const ci = fs.readFileSync(path.join(root, '.ci', 'run'), 'utf8').trim().split('\n');
