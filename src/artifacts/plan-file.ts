@@ -52,12 +52,24 @@ export function mergePlanSummaries(lists: readonly (readonly PlanSummary[])[]): 
   return [...byAccount.values()].sort((a, b) => (a.account < b.account ? -1 : 1));
 }
 
+/** The plan files found by default: `<dir>/.prism/plan.json` and the shard jobs' `<dir>/.prism/plan-<N>.json`. */
+export function defaultPlanFiles(dir: string): string[] {
+  const folder = path.join(dir, path.dirname(DEFAULT_PLAN_FILE));
+  if (!fs.existsSync(folder)) return [];
+  return fs
+    .readdirSync(folder)
+    .filter((f) => f === path.basename(DEFAULT_PLAN_FILE) || /^plan-\d+\.json$/.test(f))
+    .sort()
+    .map((f) => path.join(folder, f));
+}
+
 /**
  * The plans a command should use: the `files` given (each must exist), merged; else
- * `<dir>/.prism/plan.json` when present; else none.
+ * `<dir>/.prism/plan.json` and `<dir>/.prism/plan-<N>.json` when present (the shard jobs' files);
+ * else none.
  */
 export function loadPlanSummaries(dir: string, files: readonly string[] = []): PlanSummary[] | undefined {
-  const chosen = files.length ? files.map((f) => path.resolve(f)) : [path.join(dir, DEFAULT_PLAN_FILE)].filter((f) => fs.existsSync(f));
+  const chosen = files.length ? files.map((f) => path.resolve(f)) : defaultPlanFiles(dir);
   for (const f of chosen) if (!fs.existsSync(f)) throw usageError(`--plan ${f} does not exist`);
   if (!chosen.length) return undefined;
   try {

@@ -1,6 +1,6 @@
 /** Flag value parsers: each names the flag and the value expected in its usage error. */
-import * as path from 'node:path';
 import { usageError } from '../core/errors';
+import { findRepository } from '../pipeline/repository';
 
 /** Checks that a flag has one of the allowed values. */
 export function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -30,9 +30,12 @@ export function accountList(flag: string, value: string | undefined): string[] |
   return ids;
 }
 
-/** The repository folder: --dir, else the current folder. */
+/**
+ * The repository folder: --dir (which must hold a user folder), else the current folder or the
+ * nearest one above it that holds policies/, permission-sets/ or assignments/. A usage error otherwise.
+ */
 export function repoDir(flag: string | undefined): string {
-  return path.resolve(flag ?? '.');
+  return findRepository(flag);
 }
 
 /** The run options of apply and retry, from their shared flags. */
@@ -58,4 +61,10 @@ export function policyArgument(value: string): string {
     throw usageError(`${JSON.stringify(value)} is not a policy name; expected the name of a file in policies/ without .json (letters, digits and + = , . @ _ -)`);
   }
   return value;
+}
+
+/** A review fingerprint as the preview shows it: 12 to 64 hex digits. */
+export function fingerprintArgument(value: string): string {
+  if (!/^[0-9a-fA-F]{12,64}$/.test(value)) throw usageError(`--reviewed is ${JSON.stringify(value)}; expected the fingerprint the preview shows (12 to 64 hex digits)`);
+  return value.toLowerCase();
 }

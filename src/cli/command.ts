@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { usageError } from '../core/errors';
 import { closestMatch } from '../core/suggest';
+import type { TerminalOutput } from './terminal';
 
 /** One flag of a command. */
 export interface FlagSpec {
@@ -16,6 +17,8 @@ export interface FlagSpec {
   /** How the value is shown in help, e.g. REF or N. */
   readonly value?: string;
   readonly description: string;
+  /** The command cannot run without it: a usage error names it. @default false */
+  readonly required?: boolean;
 }
 
 /** A command's positional argument. */
@@ -35,6 +38,8 @@ export type FlagValues<F extends Record<string, FlagSpec>> = {
 export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** What each stream can do (colour, redrawing); absent: plain text, as in a pipe. */
+  readonly terminal?: { readonly stdout: TerminalOutput; readonly stderr: TerminalOutput };
 }
 
 /** A command: what the CLI knows of it, and what it runs. */
@@ -63,7 +68,7 @@ const HELP_FLAG: FlagSpec = { type: 'boolean', description: 'show this help' };
 
 /** The command's help text, generated from its declaration. */
 export function helpText(spec: CommandSpec): string {
-  const flags = Object.entries({ ...spec.flags, help: HELP_FLAG }).map(([name, f]) => [`${name === 'help' ? '-h, ' : '    '}--${name}${f.value ? ` ${f.value}` : ''}`, f.description + (f.multiple ? ' (repeatable)' : '')]);
+  const flags = Object.entries({ ...spec.flags, help: HELP_FLAG }).map(([name, f]) => [`${name === 'help' ? '-h, ' : '    '}--${name}${f.value ? ` ${f.value}` : ''}`, f.description + (f.required ? ' (required)' : '') + (f.multiple ? ' (repeatable)' : '')]);
   const width = Math.max(...flags.map(([l]) => l.length)) + 2;
   const lines = [`prism ${spec.name}: ${spec.summary}`, '', 'Usage:', ...spec.usage.map((u) => `  prism ${u}`), '', spec.description.trim(), ''];
   if (spec.positional) lines.push('Arguments:', `  <${spec.positional.name}>  ${spec.positional.description}`, '');
@@ -101,6 +106,9 @@ export function parseCommandLine<F extends Record<string, FlagSpec>>(spec: Comma
   const values = parsed.values as Record<string, unknown>;
   const positionals = parsed.positionals;
   if (values.help) return { help: true, flags: values as FlagValues<F>, positionals };
+  for (const [name, f] of Object.entries(spec.flags)) {
+    if (f.required && values[name] === undefined) throw usageError(`prism ${spec.name} needs --${name}${f.value ? ` ${f.value}` : ''}: ${f.description}`, `prism ${spec.name} --help lists its flags and examples.`);
+  }
   if (!spec.positional && positionals.length) throw usageError(`${spec.name} takes no arguments; got ${JSON.stringify(positionals[0])}`, `prism ${spec.name} --help lists its flags.`);
   if (spec.positional) {
     if (positionals.length === 0 && spec.positional.required !== false) throw usageError(`${spec.name} needs <${spec.positional.name}>: ${spec.positional.description}`);

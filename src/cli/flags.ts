@@ -25,3 +25,6 @@ export const RUN_FLAGS = {
   'no-ledger': NO_LEDGER,
   'stale-after': STALE_AFTER,
 } as const;
+
+/** Every command's --quiet. */
+export const QUIET = { type: 'boolean', description: 'print only the result and errors: no progress, news or per-account lines that succeeded' } as const satisfies FlagSpec;

@@ -1,6 +1,7 @@
 import { PrismError, usageError } from '../core/errors';
 import { closestMatch } from '../core/suggest';
 import { CommandSpec, helpText, Io, runCommand } from './command';
+import { paintFor, streamOutput } from './terminal';
 
 /** The commands, in the order of the pipeline. Each module loads only when its command runs. */
 const COMMANDS: Record<string, { readonly summary: string; readonly load: () => Promise<CommandSpec> }> = {
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, { readonly summary: string; readonly load: () => 
   pin: { summary: 'pin an exact AWS managed policy version as a CMP; --check for upstream changes', load: async () => (await import('./commands/pin')).command as CommandSpec },
   bootstrap: { summary: 'the roles the pipeline assumes in each account, as CDKTF stacks (least privilege)', load: async () => (await import('./commands/bootstrap')).command as CommandSpec },
   dashboard: { summary: 'the rollout dashboard: a static site from the ledger (offline, GitHub Pages)', load: async () => (await import('./commands/dashboard')).command as CommandSpec },
+  doctor: { summary: 'check that this machine or workflow job has what Prism needs, and say what to fix', load: async () => (await import('./commands/doctor')).command as CommandSpec },
   example: { summary: 'run validate, synth and preview on the bundled example, offline', load: async () => (await import('./commands/example')).command as CommandSpec },
 };
 
@@ -45,7 +47,13 @@ function unknownCommand(name: string): PrismError {
   return usageError(`unknown command ${JSON.stringify(name)}${guess ? `; did you mean ${guess}?` : ''}`, 'prism --help lists the commands.');
 }
 
-const processIo: Io = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+const processIo: Io = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  get terminal() {
+    return { stdout: streamOutput(process.stdout), stderr: streamOutput(process.stderr) };
+  },
+};
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 repository errors or failed accounts, 2 usage, 3 external failure, 4 internal. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -78,9 +86,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 }
 
 function reportError(err: unknown, io: Io): number {
+  const paint = paintFor(io.terminal?.stderr ?? { color: false });
   if (err instanceof PrismError) {
-    io.stderr(`prism: ${err.kind === 'usage' ? '' : err.kind + ' error: '}${err.message}\n`);
-    if (err.options.hint) io.stderr(`  hint: ${err.options.hint}\n`);
+    io.stderr(`${paint.error(`prism: ${err.kind === 'usage' ? '' : err.kind + ' error: '}`)}${err.message}\n`);
+    if (err.options.hint) io.stderr(`  ${paint.dim('hint:')} ${err.options.hint}\n`);
     if (err.kind === 'external' && err.options.cause instanceof Error) io.stderr(`  cause: ${err.options.cause.message}\n`);
     return err.kind === 'usage' ? 2 : err.kind === 'external' ? 3 : 4;
   }

@@ -4,11 +4,13 @@ import { formatDiagnosticText } from '../core/diagnostics';
 import type { Refused } from '../pipeline/reporter';
 import type { RunOutcome } from '../pipeline/rollouts';
 import { Io } from './command';
+import { paintFor, TerminalReporter } from './terminal';
 
 /** Prints why a command did nothing (the repository has errors) and returns exit code 1. */
 export function printRefusal(io: Io, command: string, refused: Refused): number {
-  for (const d of refused.errors) io.stderr(formatDiagnosticText(d) + '\n');
-  io.stderr(`prism ${command}: the repository has errors; ${refused.consequence}. Run prism validate for details.\n`);
+  const paint = paintFor(io.terminal?.stderr ?? { color: false });
+  for (const d of refused.errors) io.stderr(formatDiagnosticText(d, paint) + '\n');
+  io.stderr(`${paint.error(`prism ${command}:`)} the repository has errors; ${refused.consequence}. Run prism validate for details.\n`);
   return 1;
 }
 
@@ -25,10 +27,20 @@ export function printMatrix(io: Io, m: { matrix: { include: readonly unknown[] }
   return 0;
 }
 
-/** Prints a run's rollout tables and its one-line result; exit code 0 only when every account succeeded. */
-export function printRunOutcome(io: Io, reporter: { info(line: string): void }, outcome: RunOutcome): number {
+/**
+ * Prints a run's rollout tables and its one-line result, then, when rollouts failed, the exact
+ * command that retries each policy. Exit code 0 only when every account succeeded.
+ */
+export function printRunOutcome(io: Io, reporter: TerminalReporter, outcome: RunOutcome): number {
+  reporter.finish();
   for (const t of outcome.tables) io.stdout(t.text + '\n\n');
   const { accounts, failedAccounts: failed, skippedAccounts: skipped } = outcome;
-  reporter.info(`applied ${accounts.length - failed.length - skipped.length} of ${accounts.length} account(s); ${failed.length} failed${skipped.length ? `, ${skipped.length} not started (failure tolerance)` : ''}`);
+  const line = `applied ${accounts.length - failed.length - skipped.length} of ${accounts.length} account(s); ${failed.length} failed${skipped.length ? `, ${skipped.length} not started (failure tolerance)` : ''}`;
+  if (failed.length || skipped.length) reporter.alert(line);
+  else reporter.info(line);
+  if (outcome.failedPolicies.length) {
+    io.stderr(`To retry the failed rollouts once the cause is fixed (with deploy credentials, or with the prism retry workflow):\n`);
+    for (const p of outcome.failedPolicies) io.stderr(`  prism retry ${p}\n`);
+  }
   return failed.length || skipped.length ? 1 : 0;
 }

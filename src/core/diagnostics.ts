@@ -1,3 +1,4 @@
+import { PLAIN, Paint } from './paint';
 import { SourceLocation, formatLocation } from './source-location';
 
 /** How bad a problem is. `note` is informational (for example a library-only policy) and never fails a run. */
@@ -46,11 +47,11 @@ export function countBySeverity(diagnostics: readonly Diagnostic[]): Record<Seve
   return counts;
 }
 
-/** One human-readable line (plus an indented hint) for a diagnostic. */
-export function formatDiagnosticText(d: Diagnostic): string {
-  const where = d.location ? formatLocation(d.location) + ': ' : '';
-  const head = `${where}${d.severity} ${d.code}: ${d.message}`;
-  return d.hint ? `${head}\n    hint: ${d.hint}` : head;
+/** One human-readable line (plus an indented hint) for a diagnostic; `paint` colours the severity on a terminal. */
+export function formatDiagnosticText(d: Diagnostic, paint: Paint = PLAIN): string {
+  const where = d.location ? paint.bold(formatLocation(d.location)) + ': ' : '';
+  const head = `${where}${paint[d.severity](d.severity)} ${paint.dim(d.code)}: ${d.message}`;
+  return d.hint ? `${head}\n    ${paint.dim('hint:')} ${d.hint}` : head;
 }
 
 /** Escapes a value for a GitHub workflow command property or message. */
@@ -74,6 +75,11 @@ export function formatDiagnosticGithub(d: Diagnostic): string {
   props.push(`title=${escapeWorkflowProperty(d.code)}`);
   const message = d.hint ? `${d.message}\n${d.hint}` : d.message;
   return `::${command} ${props.join(',')}::${escapeWorkflowData(message)}`;
+}
+
+/** A GitHub Actions workflow command (`::error title=...::message`), with its title and message escaped. */
+export function formatWorkflowCommand(command: 'error' | 'warning' | 'notice', title: string, message: string): string {
+  return `::${command} title=${escapeWorkflowProperty(title)}::${escapeWorkflowData(message)}`;
 }
 
 /** The JSON shape printed by `--format json`. */

@@ -40,3 +40,27 @@ export function mdFenced(lang: string, text: string): string {
   const fence = '`'.repeat(longest + 1);
   return `${fence}${lang}\n${text}\n${fence}`;
 }
+
+/**
+ * A link: free text as its label, and only an http(s) URL as its target, percent-encoded so that it
+ * cannot end the link or split a table cell. Anything else (javascript:, a relative path, no URL)
+ * gives the label alone, as text.
+ */
+export function mdLink(label: string, url: string | undefined, options: { readonly code?: boolean } = {}): string {
+  const text = options.code ? mdCode(label) : mdText(label);
+  const href = safeHttpUrl(url);
+  return href ? `[${text}](${href})` : text;
+}
+
+/** An absolute http(s) URL, normalised and percent-encoded for a markdown link target; undefined otherwise. */
+export function safeHttpUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return undefined;
+  return u.href.replace(/[()<>|\\`*_[\]\s"']/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}

@@ -15,6 +15,11 @@ export const OIDC_HOST = 'token.actions.githubusercontent.com';
 export const HUB_DEPLOY_ROLE = 'PrismDeployHub';
 export const HUB_PLAN_ROLE = 'PrismPlanHub';
 
+/** The ARNs of the two hub roles CI assumes through GitHub OIDC: the values of the repository variables. */
+export function hubRoleArns(hubAccount: string): { readonly plan: string; readonly deploy: string } {
+  return { plan: `arn:aws:iam::${hubAccount}:role/${HUB_PLAN_ROLE}`, deploy: `arn:aws:iam::${hubAccount}:role/${HUB_DEPLOY_ROLE}` };
+}
+
 const roleName = (arnPattern: string) => arnPattern.split(':role/').pop()!.split('/').pop()!;
 
 /** Every IAM document the bootstrap creates, per account. Pure: the validator checks these (a test does). */

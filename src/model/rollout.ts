@@ -31,7 +31,16 @@ export interface RolloutRow {
   readonly runId?: string;
   /** For a retry: the id of the failed rollout it re-runs. */
   readonly retryOf?: string;
+  /**
+   * Whether the run applied what was reviewed: `reviewed` (the repository's files are those the
+   * pull request's preview showed), `differs` (the base moved since the preview), `unreviewed`
+   * (no preview fingerprint: a direct push, or a pull request with no Prism comment).
+   */
+  readonly review?: RolloutReview;
 }
+
+/** Whether a run applied what was reviewed. */
+export type RolloutReview = 'reviewed' | 'differs' | 'unreviewed';
 
 /** The latest version of each rollout (last line per id), in ledger order. */
 export function latestRows(rows: readonly RolloutRow[]): RolloutRow[] {

@@ -63,3 +63,29 @@ export interface AccountApplyOutcome {
   /** When init (or anything before apply) failed: its message. */
   readonly setupError?: string;
 }
+
+/** Terraform's counts of a plan, as its CLI prints them ("Plan: 1 to import, 2 to add, 1 to change, 0 to destroy."). */
+export interface PlanCounts {
+  readonly add: number;
+  readonly change: number;
+  readonly destroy: number;
+  readonly import: number;
+}
+
+/**
+ * Counts resource changes the way Terraform does: a replacement is one to add and one to destroy;
+ * an import is counted on its own, and its update (if any) as a change.
+ */
+export function planCounts(changes: readonly ResourceChangeSummary[]): PlanCounts {
+  let add = 0;
+  let change = 0;
+  let destroy = 0;
+  let imports = 0;
+  for (const c of changes) {
+    if (c.importing !== undefined) imports++;
+    if (c.actions.includes('create')) add++;
+    if (c.actions.includes('delete')) destroy++;
+    if (c.actions.includes('update')) change++;
+  }
+  return { add, change, destroy, import: imports };
+}

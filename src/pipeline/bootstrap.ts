@@ -1,7 +1,7 @@
 /** The bootstrap use case: the roles the pipeline assumes in each account, as CDKTF stacks. */
 import * as path from 'node:path';
 import { replaceOutputFolder } from '../artifacts/atomic-file';
-import { bootstrapDocuments } from '../model/bootstrap';
+import { bootstrapDocuments, hubRoleArns } from '../model/bootstrap';
 import { loadAndValidate } from '../validate/load-and-validate';
 import { Refused, refuseOnErrors } from './reporter';
 import { protectedFolders } from './synth';
@@ -23,8 +23,26 @@ export interface BootstrapInput {
   readonly out?: string;
 }
 
+/** A repository variable the workflows read, and the value to give it. */
+export interface RepositoryVariable {
+  readonly name: string;
+  readonly value: string;
+  readonly required: boolean;
+  readonly meaning: string;
+}
+
+/** What `bootstrap` wrote, and what to set next. */
+export interface BootstrapOutcome {
+  readonly kind: 'written';
+  readonly out: string;
+  readonly accounts: readonly string[];
+  readonly hubRoles: { readonly plan: string; readonly deploy: string };
+  /** The repository variables the workflows need, with their values. */
+  readonly variables: readonly RepositoryVariable[];
+}
+
 /** Writes one bootstrap stack per account into a Prism output folder (never over a user folder). */
-export async function bootstrap(input: BootstrapInput): Promise<Refused | { kind: 'written'; out: string; accounts: string[] }> {
+export async function bootstrap(input: BootstrapInput): Promise<Refused | BootstrapOutcome> {
   const checked = loadAndValidate(input.dir);
   const refused = refuseOnErrors(checked.diagnostics, 'nothing was written');
   if (refused) return refused;
@@ -37,5 +55,11 @@ export async function bootstrap(input: BootstrapInput): Promise<Refused | { kind
   await replaceOutputFolder(out, { flag: '--out', kind: 'bootstrap', protectedDirs: protectedFolders(input.dir) }, (tmp) =>
     synthesizeBootstrap({ writeTo: tmp, outDir: out, stacks, settings, adminRole: input.adminRole ?? 'OrganizationAccountAccessRole', repoRoot: input.dir }),
   );
-  return { kind: 'written', out, accounts };
+  const hubRoles = hubRoleArns(input.hubAccount);
+  const variables: RepositoryVariable[] = [
+    { name: 'PRISM_PLAN_HUB_ROLE_ARN', value: hubRoles.plan, required: true, meaning: 'the read-only role pull requests and the drift check sign in as' },
+    { name: 'PRISM_DEPLOY_HUB_ROLE_ARN', value: hubRoles.deploy, required: true, meaning: 'the role the apply and retry workflows sign in as (main only)' },
+    { name: 'AWS_REGION', value: settings.region, required: false, meaning: 'where the workflows sign in to the hub account (default us-east-1)' },
+  ];
+  return { kind: 'written', out, accounts, hubRoles, variables };
 }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { readRepoAtRef, resolveRef } from '../adapters/git/read-tree';
 import { Diagnostic } from '../core/diagnostics';
 import { usageError } from '../core/errors';
+import { contentFingerprint } from '../load/content-fingerprint';
 import { parseRepo } from '../load/parse-repo';
 import { loadDiscoveryResults } from '../artifacts/discovery-file';
 import { LedgerContent } from '../artifacts/ledger';
@@ -19,6 +20,8 @@ import { Reporter } from './reporter';
 /** One side of a change: the repository at a commit or in the working tree. */
 export interface Side {
   readonly label: string;
+  /** The fingerprint of its user files (src/load/content-fingerprint.ts). */
+  readonly fingerprint: string;
   readonly diagnostics: Diagnostic[];
   readonly documents: RepoDocuments;
 }
@@ -29,6 +32,8 @@ export interface ChangeContext {
   readonly base: Side;
   readonly head: Side;
   readonly baseCommit: string;
+  /** The commit of `--head`, when one was given. */
+  readonly headCommit?: string;
   /** The rollout ledger, as the ledger branch has it. */
   readonly ledger: LedgerContent;
   readonly materialised: ReadonlyMap<string, MaterialisedPair>;
@@ -51,9 +56,9 @@ function assignedAccounts(base: RepoDocuments, head: RepoDocuments): Set<string>
 }
 
 async function readSide(dir: string, ref: string | undefined): Promise<Side> {
-  const loaded = parseRepo(ref ? await readRepoAtRef(dir, ref) : readRepoFromDisk(dir));
-  const { diagnostics, documents } = validateRepo(loaded);
-  return { label: ref ?? 'working tree', diagnostics, documents };
+  const entries = ref ? await readRepoAtRef(dir, ref) : readRepoFromDisk(dir);
+  const { diagnostics, documents } = validateRepo(parseRepo(entries));
+  return { label: ref ?? 'working tree', fingerprint: contentFingerprint(entries), diagnostics, documents };
 }
 
 /** Reads base (from git) and head (working tree, or a ref), and diffs the accounts the change affects. */
@@ -61,6 +66,7 @@ export async function loadChange(options: { dir: string; base: string; head?: st
   const { dir } = options;
   if (!fs.existsSync(dir)) throw usageError(`--dir ${dir} does not exist`);
   const baseCommit = await resolveRef(dir, options.base);
+  const headCommit = options.head ? await resolveRef(dir, options.head) : undefined;
   const [base, head] = await Promise.all([readSide(dir, options.base), readSide(dir, options.head)]);
   const discovery = loadDiscoveryResults(dir, options.discoveryFile);
   // the ledger records what was applied, whatever the commit under review
@@ -77,6 +83,7 @@ export async function loadChange(options: { dir: string; base: string; head?: st
     base,
     head,
     baseCommit,
+    ...(headCommit ? { headCommit } : {}),
     ledger,
     materialised,
     discovery,

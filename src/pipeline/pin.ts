@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { writeFileAtomic } from '../artifacts/atomic-file';
+import { setStepOutput } from '../adapters/github/actions';
 import { classifyEdit, EditClassification } from '../change/classify';
 import { usageError } from '../core/errors';
 import { ManagedPolicyHistory, readManagedPolicyHistory, sortedVersions } from '../load/aws-managed-history';
@@ -89,7 +90,10 @@ export interface PinCheck {
   readonly newer: readonly { readonly version: string; readonly label: EditClassification['label']; readonly added: EditClassification['added']; readonly removed: EditClassification['removed'] }[];
 }
 
-/** For every pinned policy, the newer upstream versions, each classified against the pinned one. */
+/**
+ * For every pinned policy, the newer upstream versions, each classified against the pinned one.
+ * In Actions, also sets the step output `upgrades` (how many pinned policies have a newer version).
+ */
 export async function checkPins(input: { readonly dir: string; readonly data?: ReturnType<typeof readManagedPolicyHistory> }): Promise<{ readonly dataPackage: string; readonly upgrades: number; readonly policies: readonly PinCheck[] }> {
   const data = input.data ?? readManagedPolicyHistory();
   const policies: PinCheck[] = [];
@@ -107,7 +111,10 @@ export async function checkPins(input: { readonly dir: string; readonly data?: R
     }
     policies.push({ name, pinned: pinned.version, latest: upstream.latestVersionId, newer });
   }
-  return { dataPackage: data.packageVersion, upgrades: policies.filter((p) => p.newer.length).length, policies };
+  const upgrades = policies.filter((p) => p.newer.length).length;
+  // the weekly workflow decides from this whether to propose a pull request
+  setStepOutput('upgrades', String(upgrades));
+  return { dataPackage: data.packageVersion, upgrades, policies };
 }
 
 /**

@@ -10,7 +10,7 @@ export { MAX_MATRIX_JOBS };
 import { accountRoleArn, stackName } from '../core/naming';
 import { mapPool } from '../core/pool';
 import { setStepOutput } from '../adapters/github/actions';
-import { PlanSummary } from '../model/terraform';
+import { planCounts as countPlan, PlanSummary } from '../model/terraform';
 import { loadChange } from './change';
 import { Refused, refuseOnErrors, Reporter } from './reporter';
 import { synthesizeToFolder } from './synth';
@@ -76,13 +76,21 @@ export async function plan(input: PlanInput): Promise<PlanOutcome> {
   const { planStack } = await import('../adapters/terraform/runner');
   const runner = terraformRunner(dir, settings, input.terraform, reporter);
   let done = 0;
+  reporter.progress(0, accounts.length, 'accounts');
   const summaries = await mapPool(accounts, input.concurrency ?? settings.terraform.concurrency, async (account) => {
+    reporter.accountNews(account, 'terraform init');
     const s = await planStack(runner, account, path.join(outDir, 'stacks', stackName(account)), { roleArn: accountRoleArn(settings.planRole.arnPattern, account), refreshOnly: input.refreshOnly });
-    if (s.status === 'failed') reporter.info(`plan: account ${account} failed: ${s.diagnostics.map((d) => d.summary).join('; ')}`);
+    reporter.accountDone(account, s.status === 'failed' ? `FAILED: ${s.diagnostics.map((d) => d.summary).join('; ')}` : planCounts(s), s.status !== 'failed');
     reporter.progress(++done, accounts.length, 'accounts');
     return s;
   });
   const file = path.resolve(input.out ?? path.join(dir, DEFAULT_PLAN_FILE));
   writePlanFile(file, ctx.baseCommit, summaries);
   return { kind: 'planned', file, summaries, failed: summaries.filter((s) => s.status === 'failed').map((s) => s.account) };
+}
+
+/** Terraform's own words for one account's plan: "2 to add, 1 to change, 0 to destroy, 1 to import". */
+function planCounts(s: PlanSummary): string {
+  const c = countPlan(s.changes);
+  return `${c.add} to add, ${c.change} to change, ${c.destroy} to destroy${c.import ? `, ${c.import} to import` : ''}`;
 }

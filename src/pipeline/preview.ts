@@ -9,9 +9,10 @@ import { loadPlanSummaries } from '../artifacts/plan-file';
 import { classifyEdit, EditClassification } from '../change/classify';
 import { hasErrors } from '../core/diagnostics';
 import { usageError } from '../core/errors';
-import { buildPreview, confirmedDeletes, Preview } from '../preview/preview';
+import { buildPreview, confirmedDeletes, Preview, RESULT_LABELS, resultLabels } from '../preview/preview';
 import { GITHUB_COMMENT_LIMIT, PREVIEW_MARKER, previewToJson, renderPreview } from '../preview/render';
-import { appendStepSummary, pullRequestEvent } from '../adapters/github/actions';
+import { appendStepSummary, isFork, pullRequestEvent, repositorySlug, repositoryUrl, STEP_SUMMARY_LIMIT, workflowRunUrl } from '../adapters/github/actions';
+import { workingTreeCommit } from '../adapters/git/read-tree';
 import { loadChange } from './change';
 import { Reporter } from './reporter';
 
@@ -32,8 +33,14 @@ export interface PreviewInput {
   readonly confirmDeletes?: readonly string[];
   /** @default <dir>/.prism/preview.md */
   readonly out?: string;
-  /** Post (create or update) the one preview comment on the pull request. */
-  readonly post?: { readonly pr?: number; readonly repo?: string };
+  /**
+   * Post (create or update) the one preview comment on the pull request; with `labels`, also set the
+   * result labels (prism:breaking, prism:delete-pending, prism:plan-failed, prism:invalid). A pull
+   * request from a fork is not posted to (its token cannot write): the job summary has the preview.
+   */
+  readonly post?: { readonly pr?: number; readonly repo?: string; readonly labels?: boolean };
+  /** @default new Date() */
+  readonly now?: Date;
   readonly reporter: Reporter;
 }
 
@@ -44,7 +51,9 @@ export interface PreviewOutcome {
   readonly json: Record<string, unknown>;
   /** Where the full markdown was written. */
   readonly file: string;
-  readonly posted?: { readonly action: 'created' | 'updated'; readonly id: number; readonly trimmed: boolean; readonly where: string };
+  readonly posted?: { readonly action: 'created' | 'updated'; readonly id: number; readonly trimmed: boolean; readonly where: string; readonly labels?: { readonly added: readonly string[]; readonly removed: readonly string[] } };
+  /** Why nothing was posted although --post was given (a fork's pull request). */
+  readonly notPosted?: string;
   /** Why the check fails, if it does: validation errors, unconfirmed deletes, failed plans. */
   readonly failures: readonly string[];
 }
@@ -61,17 +70,20 @@ export async function preview(input: PreviewInput): Promise<PreviewOutcome> {
   let labels = event?.labels ?? [];
   let body = event?.body ?? '';
   let poster: (() => Promise<PreviewOutcome['posted']>) | undefined;
-  if (input.post) {
+  const notPosted = input.post && event && isFork(event) ? `not posted: pull request #${event.number} comes from the fork ${event.headRepo}, whose token cannot write; the preview is in the job summary` : undefined;
+  if (input.post && !notPosted) {
     if (!number) throw usageError('--post needs the pull request: --pr N, or run in a pull_request workflow');
     const { createGitHub, parseRepoSlug } = await import('../adapters/github/client');
-    const { commentAuthor, readPullRequest, upsertComment } = await import('../adapters/github/comment');
+    const { commentAuthor, readPullRequest, setResultLabels, upsertComment } = await import('../adapters/github/comment');
     const gh = createGitHub({ log: (l) => reporter.info(l) });
-    const pr = { ...parseRepoSlug(input.post.repo ?? process.env.GITHUB_REPOSITORY), number };
+    const pr = { ...parseRepoSlug(input.post.repo ?? repositorySlug()), number };
     if (!event) ({ labels, body } = await readPullRequest(gh, pr));
+    const current = labels;
     poster = async () => {
-      const { markdown, trimmed } = renderPreview(built, GITHUB_COMMENT_LIMIT - 100);
+      const { markdown, trimmed } = renderPreview(built, { limit: GITHUB_COMMENT_LIMIT - 100 });
       const r = await upsertComment(gh, pr, markdown, PREVIEW_MARKER, await commentAuthor(gh), (l) => reporter.info(l));
-      return { ...r, trimmed, where: `${pr.owner}/${pr.repo}#${pr.number}` };
+      const labelled = input.post?.labels ? await setResultLabels(gh, pr, current, resultLabels(built), Object.values(RESULT_LABELS)) : undefined;
+      return { ...r, trimmed, where: `${pr.owner}/${pr.repo}#${pr.number}`, ...(labelled ? { labels: labelled } : {}) };
     };
   }
   const confirmed = confirmedDeletes(labels, body);
@@ -81,10 +93,14 @@ export async function preview(input: PreviewInput): Promise<PreviewOutcome> {
   const classifications = new Map<string, EditClassification>();
   for (const name of ctx.library.editedPolicies) classifications.set(name, await classifyEdit(ctx.base.documents.policies.get(name)?.document, ctx.head.documents.policies.get(name)?.document));
 
+  // the header: which commits, when, which run
+  const headCommit = ctx.headCommit ?? (event?.headSha && /^[0-9a-f]{40}$/.test(event.headSha) ? event.headSha : await workingTreeCommit(dir));
   const built = buildPreview({
     classifications,
     baseCommit: ctx.baseCommit,
     headLabel: input.head ?? 'working tree',
+    header: { ...(headCommit ? { headCommit } : {}), updatedAt: (input.now ?? new Date()).toISOString(), runUrl: workflowRunUrl(), repoUrl: repositoryUrl() },
+    fingerprint: ctx.head.fingerprint,
     base: ctx.base.documents,
     head: ctx.head.documents,
     headDiagnostics: ctx.head.diagnostics,
@@ -97,10 +113,10 @@ export async function preview(input: PreviewInput): Promise<PreviewOutcome> {
   });
   const markdown = renderPreview(built).markdown;
 
-  // the full text always goes to a file the workflow can upload, and to the job summary
+  // the full text always goes to a file the workflow uploads; the job summary holds what fits in 1 MiB
   const file = path.resolve(input.out ?? path.join(dir, DEFAULT_PREVIEW_FILE));
   writeFileAtomic(file, markdown + '\n');
-  appendStepSummary(markdown);
+  appendStepSummary(renderPreview(built, { limit: STEP_SUMMARY_LIMIT - 4096, bytes: true, note: { fullAt: `the \`prism-preview\` artifact (${path.basename(file)})`, limit: "GitHub's 1 MiB job summary limit" } }).markdown);
   const posted = poster ? await poster() : undefined;
 
   const failures: string[] = [];
@@ -109,5 +125,6 @@ export async function preview(input: PreviewInput): Promise<PreviewOutcome> {
   for (const c of built.conflicts) failures.push(`Prism-${c.policy} cannot be created in account ${c.account}: a policy of that name exists at path ${c.path}`);
   const failedPlans = (plan ?? []).filter((p) => p.status === 'failed').length;
   if (failedPlans) failures.push(`terraform plan failed in ${failedPlans} account(s)`);
-  return { preview: built, markdown, json: previewToJson(built), file, ...(posted ? { posted } : {}), failures };
+  if (built.unplannedAccounts.length) failures.push(`no Terraform plan for ${built.unplannedAccounts.length} affected account(s): ${built.unplannedAccounts.slice(0, 10).join(', ')}${built.unplannedAccounts.length > 10 ? ', …' : ''}`);
+  return { preview: built, markdown, json: previewToJson(built), file, ...(posted ? { posted } : {}), ...(notPosted ? { notPosted } : {}), failures };
 }

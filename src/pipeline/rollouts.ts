@@ -20,11 +20,19 @@ import { parseRepo } from '../load/parse-repo';
 import { buildModel } from '../model/build-model';
 import { DeploymentModel } from '../model/desired-state';
 import { stackFingerprint } from '../model/fingerprint';
-import { latestRows, materialisedPairs, RolloutRow } from '../model/rollout';
+import { latestRows, materialisedPairs, RolloutReview, RolloutRow } from '../model/rollout';
+import { contentFingerprint } from '../load/content-fingerprint';
+import { readRepoFromDisk } from '../load/read-repo';
+import { readReviewMarker, PREVIEW_MARKER } from '../preview/render';
+import { githubContext, mergedPullRequestOfRun } from './github';
 import { RepoDocuments } from '../model/types';
+import { Paint } from '../core/paint';
 import { loadAndValidate } from '../validate/load-and-validate';
 import { validateRepo } from '../validate/validate';
-import { appendStepSummary, workflowRunUrl } from '../adapters/github/actions';
+import { appendStepSummary, repositoryUrl, STEP_SUMMARY_LIMIT, workflowRunUrl } from '../adapters/github/actions';
+import { usageError } from '../core/errors';
+import { closestMatch } from '../core/suggest';
+import { mdCode, mdLink } from '../core/markdown';
 import { readRepoAtRef, resolveRef } from '../adapters/git/read-tree';
 import type { LedgerStore, RunWriter } from '../adapters/git/ledger-store';
 import { loadDiscoveryResults } from '../artifacts/discovery-file';
@@ -58,6 +66,8 @@ export interface RunOutcome {
   readonly rows: readonly RolloutRow[];
   readonly failedAccounts: readonly string[];
   readonly skippedAccounts: readonly string[];
+  /** Policies with a FAILED rollout in this run: each is retried with `prism retry <policy>`. */
+  readonly failedPolicies: readonly string[];
   /** The rollout table of each policy the run touched, as text and markdown. */
   readonly tables: readonly { readonly policy: string; readonly text: string; readonly markdown: string }[];
 }
@@ -79,7 +89,7 @@ interface Target {
  * this run's own ledger file, then a watermark for each account that succeeded in full. Rows an
  * earlier run left PENDING and stale are marked interrupted first.
  */
-async function runRollouts(o: RunOptions & { targets: readonly Target[]; model: DeploymentModel; drafts: readonly (RolloutDraft & { retryOf?: string })[]; plansDir?: string; store?: LedgerStore; recorded: LedgerContent }): Promise<RunOutcome> {
+async function runRollouts(o: RunOptions & { targets: readonly Target[]; model: DeploymentModel; drafts: readonly (RolloutDraft & { retryOf?: string })[]; plansDir?: string; store?: LedgerStore; recorded: LedgerContent; review?: RolloutReview }): Promise<RunOutcome> {
   const { dir, reporter, model } = o;
   const accounts = o.targets.map((t) => t.account);
   const settings = model.settings;
@@ -109,6 +119,7 @@ async function runRollouts(o: RunOptions & { targets: readonly Target[]; model: 
     permissionSets: d.permissionSets,
     ...(d.adoptedAt ? { adoptedAt: d.adoptedAt } : {}),
     ...(d.retryOf ? { retryOf: d.retryOf } : {}),
+    ...(o.review ? { review: o.review } : {}),
   }));
   const writer: RunWriter | undefined = o.store?.run(runId, startedAt);
   if (writer) {
@@ -121,6 +132,7 @@ async function runRollouts(o: RunOptions & { targets: readonly Target[]; model: 
   for (const r of pending) byAccount.set(r.account, [...(byAccount.get(r.account) ?? []), r]);
   const { applyStack } = await import('../adapters/terraform/runner');
   const runner = terraformRunner(dir, settings, o.terraform, reporter);
+  reporter.progress(0, accounts.length, 'accounts');
   const exitCodes = new Map<string, number | null>();
   const result = await applyStacks(accounts, byAccount, {
     concurrency: o.concurrency ?? settings.terraform.concurrency,
@@ -146,9 +158,23 @@ async function runRollouts(o: RunOptions & { targets: readonly Target[]; model: 
   if (writer) await writer.append([...result.rows, ...watermarks], `prism: ${result.rows.length} rollout(s) settled for ${commit.slice(0, 12)}`);
 
   const all = [...o.recorded.rows, ...(writer ? [...pending, ...result.rows] : result.rows)];
-  const tables = [...new Set(result.rows.map((r) => r.policy))].sort().map((policy) => ({ policy, text: renderRolloutTable(policy, all, { format: 'text' }), markdown: renderRolloutTable(policy, all, { format: 'markdown' }) }));
-  appendStepSummary(tables.map((t) => t.markdown).join('\n'));
-  return { kind: 'applied', accounts, rows: result.rows, failedAccounts: result.failedAccounts, skippedAccounts: result.skippedAccounts, tables };
+  const repoUrl = repositoryUrl();
+  const tables = [...new Set(result.rows.map((r) => r.policy))].sort().map((policy) => ({ policy, text: renderRolloutTable(policy, all, { format: 'text', repoUrl }), markdown: renderRolloutTable(policy, all, { format: 'markdown', repoUrl }) }));
+  appendStepSummary(fitRolloutTables(tables.map((t) => t.policy), all, repoUrl));
+  const failedPolicies = [...new Set(result.rows.filter((r) => r.status === 'FAILED').map((r) => r.policy))].sort();
+  return { kind: 'applied', accounts, rows: result.rows, failedAccounts: result.failedAccounts, skippedAccounts: result.skippedAccounts, failedPolicies, tables };
+}
+
+/**
+ * The rollout tables of `policies` for a job summary, within GitHub's limit of 1 MiB per step:
+ * every row when they fit, else fewer rows per policy (the chips always stay).
+ */
+export function fitRolloutTables(policies: readonly string[], rows: readonly RolloutRow[], repoUrl?: string, limit = STEP_SUMMARY_LIMIT): string {
+  for (const maxRows of [undefined, 200, 50, 10, 0]) {
+    const text = policies.map((policy) => renderRolloutTable(policy, rows, { format: 'markdown', repoUrl, maxRows })).join('\n');
+    if (Buffer.byteLength(text) <= limit) return text;
+  }
+  return `${policies.length} policies were rolled out; their tables are too large for a job summary: \`prism rollouts <policy>\` shows each.\n`;
 }
 
 /** Inputs of `apply`. */
@@ -159,6 +185,49 @@ export interface ApplyInput extends RunOptions {
   readonly accounts?: readonly string[];
   /** Reviewed plan files <plansDir>/<account>.tfplan to apply instead of planning again. */
   readonly plansDir?: string;
+  /** The pull request merged as the workflow's commit, looked up on GitHub (`--pr auto`); overrides `pullRequest`. */
+  readonly findPullRequest?: boolean;
+  /**
+   * The fingerprint the preview showed (`--reviewed`, its first 12 characters at least). Default:
+   * read from Prism's preview comment on the pull request, when there is one.
+   */
+  readonly reviewed?: string;
+}
+
+/** Whether apply applies what was reviewed, and the line that says so. */
+export interface ReviewCheck {
+  readonly verdict: RolloutReview;
+  readonly line: string;
+  /** The fingerprint of the repository's files now. */
+  readonly fingerprint: string;
+}
+
+/**
+ * Compares the fingerprint of the repository's files (what apply is about to apply) with the one the
+ * preview showed: read from `--reviewed`, else from Prism's own comment on the merged pull request.
+ * Equal: what was reviewed is applied. Different: the base moved since the preview, so the merge
+ * result was never previewed as a whole.
+ */
+export async function checkReview(input: { readonly dir: string; readonly pullRequest?: number; readonly reviewed?: string; readonly reporter: Reporter }): Promise<ReviewCheck> {
+  const fingerprint = contentFingerprint(readRepoFromDisk(input.dir));
+  let reviewed = input.reviewed?.toLowerCase();
+  let source = 'the --reviewed fingerprint';
+  if (!reviewed && input.pullRequest !== undefined) {
+    const ctx = await githubContext(input.reporter);
+    const { findComment } = await import('../adapters/github/comment');
+    const comment = await findComment(ctx.gh, { ...ctx.repo, number: input.pullRequest }, PREVIEW_MARKER, await ctx.author(), (l) => input.reporter.info(`apply: ${l}`));
+    reviewed = comment && readReviewMarker(comment.body)?.fingerprint;
+    source = `the preview of pull request #${input.pullRequest}`;
+  }
+  if (!reviewed) {
+    return { verdict: 'unreviewed', fingerprint, line: `apply: nothing to compare with what was reviewed (${input.pullRequest === undefined ? 'no pull request' : `no Prism preview on pull request #${input.pullRequest}`}); applying the repository as it is (fingerprint ${fingerprint.slice(0, 12)})` };
+  }
+  if (reviewed.length >= 12 && fingerprint.startsWith(reviewed)) return { verdict: 'reviewed', fingerprint, line: `apply: applying what was reviewed: the repository's files match ${source} (fingerprint ${fingerprint.slice(0, 12)})` };
+  return {
+    verdict: 'differs',
+    fingerprint,
+    line: `apply: warning: the repository differs from what was reviewed (${source} showed fingerprint ${reviewed.slice(0, 12)}; main now has ${fingerprint.slice(0, 12)}): the base moved since the preview. The preview of what this merge applies is in the job summary, and every rollout of this run is recorded with review "differs"`,
+  };
 }
 
 /** What apply would do: the accounts whose stack differs from what was last applied, and their changes. */
@@ -246,14 +315,24 @@ export async function accountsToApply(input: Pick<ApplyInput, 'dir' | 'base' | '
 }
 
 /** Applies every account whose stack differs from what was last applied there, recording each rollout. */
-export async function apply(input: ApplyInput): Promise<Refused | NothingToApply | RunOutcome> {
+export async function apply(input: ApplyInput): Promise<Refused | NothingToApply | (RunOutcome & { readonly review: ReviewCheck })> {
   const c = await converge(input);
   if ('kind' in c) return c;
   if (c.targets.length === 0) return { kind: 'nothing', why: 'every account already holds what the repository says' };
   const accounts = new Set(c.targets.map((t) => t.account));
   const drafts = c.drafts.filter((d) => accounts.has(d.account));
+  const pullRequest = input.findPullRequest ? await mergedPullRequestOfRun(await githubContext(input.reporter)) : input.pullRequest;
+  const review = await checkReview({ dir: input.dir, pullRequest, reviewed: input.reviewed, reporter: input.reporter });
+  input.reporter.info(review.line);
+  if (review.verdict === 'differs') {
+    // what this merge applies, previewed now, since nobody saw it as a whole
+    appendStepSummary(`## What this merge applies\n\nThe repository differs from what the pull request's preview showed: the base moved since. This is the preview of the merge as applied.\n`);
+    const { preview } = await import('./preview');
+    await preview({ dir: input.dir, base: input.base, out: path.join(input.dir, '.prism', 'apply-preview.md'), reporter: input.reporter });
+  }
   input.reporter.info(`apply: ${c.targets.length} account(s), ${drafts.length} rollout(s)`);
-  return runRollouts({ ...input, targets: c.targets, model: c.model, drafts, store: c.store, recorded: c.ledger });
+  const outcome = await runRollouts({ ...input, pullRequest, targets: c.targets, model: c.model, drafts, store: c.store, recorded: c.ledger, review: review.verdict });
+  return { ...outcome, review };
 }
 
 /**
@@ -268,6 +347,7 @@ export async function retry(input: RunOptions & { readonly policy: string }): Pr
   const settings = checked.documents.settings;
   const store = input.ledger === false ? undefined : await openLedger(dir, settings, reporter, { current: true });
   const ledger = store ? await store.read() : await readLedger(dir, settings, reporter);
+  requireKnownPolicy(policy, checked.documents, ledger.rows);
   const failed = latestPerAccount(ledger.rows, policy).filter((r) => r.status === 'FAILED');
   if (failed.length === 0) return { kind: 'nothing', why: `no failed rollout of ${policy}` };
   const model = buildModel(checked.documents, { materialised: materialisedPairs(ledger.rows), discovery: loadDiscoveryResults(dir), accounts: new Set(failed.map((r) => r.account)) });
@@ -283,33 +363,131 @@ export async function retry(input: RunOptions & { readonly policy: string }): Pr
   });
 }
 
+/**
+ * A usage error (with a "did you mean") unless `policy` is a policy of the repository or has rows in
+ * the ledger (a deleted policy keeps its history).
+ */
+function requireKnownPolicy(policy: string, documents: RepoDocuments, rows: readonly RolloutRow[]): void {
+  if (documents.policies.has(policy) || rows.some((r) => r.policy === policy)) return;
+  const known = new Set([...documents.policies.keys(), ...rows.map((r) => r.policy)]);
+  const guess = closestMatch(policy, known);
+  throw usageError(`no policy named ${policy}: it is not in policies/ and the rollout ledger has no rollout of it${guess ? `; did you mean ${guess}?` : ''}`, guess ? undefined : 'Policy names are the file names in policies/ without .json, and are case-sensitive.');
+}
+
 /** A policy's rollouts in the ledger: the latest per account, the whole history, and the table. */
 export interface RolloutStatus {
+  readonly kind: 'rollouts';
   readonly policy: string;
   readonly summary: string;
   readonly latest: readonly RolloutRow[];
   readonly history: readonly RolloutRow[];
   /** The table, as asked (text or markdown); also appended to the job summary in Actions. */
   readonly table: string;
+  /** Accounts whose latest rollout of the policy FAILED. */
+  readonly failedAccounts: readonly string[];
+}
+
+/** A policy of the repository with no rollout recorded yet. */
+export interface NoRollouts {
+  readonly kind: 'none';
+  readonly policy: string;
 }
 
 /**
- * A policy's rollouts, from the ledger branch (fetched); undefined when none are recorded.
- * `all`: the whole history, newest first, instead of the latest per account.
+ * A policy's rollouts, from the ledger branch (fetched). `all`: the whole history, newest first,
+ * instead of the latest per account. A name that is neither a policy of the repository nor in the
+ * ledger is a usage error with a "did you mean".
  */
-export async function rolloutStatus(input: { readonly dir: string; readonly policy: string; readonly all?: boolean; readonly format?: 'text' | 'markdown'; readonly reporter: Reporter }): Promise<RolloutStatus | undefined> {
-  const settings = loadAndValidate(input.dir).documents.settings;
-  const { rows } = await readLedger(input.dir, settings, input.reporter);
+export async function rolloutStatus(input: { readonly dir: string; readonly policy: string; readonly all?: boolean; readonly format?: 'text' | 'markdown'; readonly paint?: Paint; readonly reporter: Reporter }): Promise<RolloutStatus | NoRollouts> {
+  const documents = loadAndValidate(input.dir).documents;
+  const { rows } = await readLedger(input.dir, documents.settings, input.reporter);
+  requireKnownPolicy(input.policy, documents, rows);
   const history = latestRows(rows).filter((r) => r.policy === input.policy);
-  if (history.length === 0) return undefined;
+  if (history.length === 0) return { kind: 'none', policy: input.policy };
   const latest = latestPerAccount(rows, input.policy);
-  appendStepSummary(renderRolloutTable(input.policy, rows, { format: 'markdown', all: input.all }));
-  return { policy: input.policy, summary: summaryChips(latest), latest, history, table: renderRolloutTable(input.policy, rows, { format: input.format ?? 'text', all: input.all }) };
+  const repoUrl = repositoryUrl();
+  appendStepSummary(fitRolloutTables([input.policy], rows, repoUrl));
+  return {
+    kind: 'rollouts',
+    policy: input.policy,
+    summary: summaryChips(latest),
+    latest,
+    history,
+    table: renderRolloutTable(input.policy, rows, { format: input.format ?? 'text', all: input.all, repoUrl, paint: input.paint }),
+    failedAccounts: latest.filter((r) => r.status === 'FAILED').map((r) => r.account),
+  };
 }
 
-/** Every policy name the ledger or the repository knows, for "did you mean". */
-export async function knownPolicies(input: { readonly dir: string; readonly reporter: Reporter }): Promise<string[]> {
-  const checked = loadAndValidate(input.dir);
-  const { rows } = await readLedger(input.dir, checked.documents.settings, input.reporter);
-  return [...new Set([...checked.documents.policies.keys(), ...rows.map((r) => r.policy)])].sort();
+/** One policy whose latest rollout failed somewhere. */
+export interface FailedPolicy {
+  readonly policy: string;
+  readonly summary: string;
+  readonly failedAccounts: readonly string[];
+}
+
+/** Every policy in the ledger whose latest rollout FAILED in some account (for `prism rollouts --check`). */
+export async function failedRollouts(input: { readonly dir: string; readonly reporter: Reporter }): Promise<{ readonly policies: number; readonly failed: readonly FailedPolicy[] }> {
+  const settings = loadAndValidate(input.dir).documents.settings;
+  const { rows } = await readLedger(input.dir, settings, input.reporter);
+  const policies = [...new Set(rows.map((r) => r.policy))].sort();
+  const failed = policies.flatMap((policy) => {
+    const latest = latestPerAccount(rows, policy);
+    const accounts = latest.filter((r) => r.status === 'FAILED').map((r) => r.account);
+    return accounts.length ? [{ policy, summary: summaryChips(latest), failedAccounts: accounts }] : [];
+  });
+  return { policies: policies.length, failed };
+}
+
+/** Marker of the rollout report comment on a merged pull request. */
+export const ROLLOUT_REPORT_MARKER = '<!-- prism-rollout-report -->';
+
+/** What `prism rollouts --this-run` found, and where it was posted. */
+export interface RunReport {
+  readonly runUrl: string;
+  readonly rows: readonly RolloutRow[];
+  readonly failedPolicies: readonly string[];
+  readonly markdown: string;
+  /** The pull request commented on, or why none was. */
+  readonly posted?: { readonly pullRequest: number; readonly id: number };
+  readonly notPosted?: string;
+}
+
+/**
+ * The rollouts this workflow run recorded (every shard's, by the run's link), as the report the
+ * apply workflow's last job posts on the merged pull request: whether every account succeeded,
+ * whether what was applied is what was reviewed, the rollout table of each policy, and the retry
+ * command of each policy that failed. Also appended to the job summary.
+ */
+export async function reportThisRun(input: { readonly dir: string; readonly post?: boolean; readonly reporter: Reporter }): Promise<RunReport> {
+  const runUrl = workflowRunUrl();
+  if (!runUrl) throw usageError('--this-run reports the rollouts of the current GitHub Actions run: GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_RUN_ID are not all set');
+  const settings = loadAndValidate(input.dir).documents.settings;
+  const { rows: all } = await readLedger(input.dir, settings, input.reporter);
+  const rows = latestRows(all).filter((r) => r.runUrl === runUrl);
+  const policies = [...new Set(rows.map((r) => r.policy))].sort();
+  const failedPolicies = [...new Set(rows.filter((r) => r.status === 'FAILED').map((r) => r.policy))].sort();
+  const failedAccounts = new Set(rows.filter((r) => r.status === 'FAILED').map((r) => r.account));
+  const accounts = new Set(rows.map((r) => r.account));
+  const reviews = new Set(rows.map((r) => r.review ?? 'unreviewed'));
+  const status = rows.length === 0
+    ? 'This run recorded no rollout: every account already held what the repository says, or the apply did not start (see the run).'
+    : failedPolicies.length
+      ? `❌ **${failedAccounts.size} of ${accounts.size} account(s) failed.** Fix the cause, then retry each policy (Actions → prism retry → Run workflow, or with deploy credentials): ${failedPolicies.map((p) => mdCode(`prism retry ${p}`)).join(', ')}.`
+      : `✅ **Applied to every account** (${accounts.size} account(s), ${rows.length} rollout(s)).`;
+  const review = reviews.has('differs')
+    ? "⚠️ The repository differed from what the pull request's preview showed (the base moved since): the run's job summary has the preview of what was applied."
+    : reviews.has('unreviewed')
+      ? 'ℹ️ No preview fingerprint to compare with: what was applied was not checked against a review.'
+      : rows.length
+        ? '✅ What was applied is what the preview showed (the fingerprints match).'
+        : '';
+  const markdown = [ROLLOUT_REPORT_MARKER, '## Prism rollout', '', status, '', ...(review ? [review, ''] : []), mdLink('Workflow run', runUrl), '', fitRolloutTables(policies, rows, repositoryUrl(), 60_000)].join('\n');
+  appendStepSummary(markdown);
+  if (!input.post) return { runUrl, rows, failedPolicies, markdown };
+  const ctx = await githubContext(input.reporter);
+  const pr = await mergedPullRequestOfRun(ctx);
+  if (pr === undefined) return { runUrl, rows, failedPolicies, markdown, notPosted: 'no pull request was merged as this commit (a direct push): nothing to comment on' };
+  const { addComment } = await import('../adapters/github/comment');
+  const id = await addComment(ctx.gh, { ...ctx.repo, number: pr }, markdown);
+  return { runUrl, rows, failedPolicies, markdown, posted: { pullRequest: pr, id } };
 }

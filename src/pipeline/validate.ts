@@ -1,5 +1,6 @@
 /** The validate use case: every problem in the repository, at once, and its report in each format. */
 import { Diagnostic, formatDiagnosticGithub } from '../core/diagnostics';
+import { Paint } from '../core/paint';
 import { loadAndValidate } from '../validate/load-and-validate';
 import { renderValidationJson, renderValidationText } from '../validate/report';
 
@@ -16,9 +17,12 @@ export function validate(input: { readonly dir: string }): ValidateOutcome {
   return { diagnostics, filesChecked };
 }
 
-/** The report: text (a line per problem, a summary per file, totals), JSON (with counts) or GitHub workflow commands. */
-export function renderValidation(outcome: ValidateOutcome, format: 'text' | 'json' | 'github'): string {
+/**
+ * The report: text (a line per problem, a summary per file, totals), JSON (with counts) or GitHub
+ * workflow commands. `quiet`: errors only (text and github), and the totals.
+ */
+export function renderValidation(outcome: ValidateOutcome, format: 'text' | 'json' | 'github', options: { readonly quiet?: boolean; readonly paint?: Paint } = {}): string {
   if (format === 'json') return renderValidationJson(outcome.diagnostics, outcome.filesChecked);
-  if (format === 'github') return outcome.diagnostics.map((d) => formatDiagnosticGithub(d) + '\n').join('');
-  return renderValidationText(outcome.diagnostics, outcome.filesChecked);
+  if (format === 'github') return outcome.diagnostics.filter((d) => !options.quiet || d.severity === 'error').map((d) => formatDiagnosticGithub(d) + '\n').join('');
+  return renderValidationText(outcome.diagnostics, outcome.filesChecked, options);
 }

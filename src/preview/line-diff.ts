@@ -1,8 +1,9 @@
 /** A unified diff (with `context` lines around changes) of two texts, line by line; '' when equal. */
 export function unifiedDiff(before: string, after: string, options: { context?: number; fromLabel?: string; toLabel?: string } = {}): string {
   if (before === after) return '';
-  const a = before.split('\n');
-  const b = after.split('\n');
+  // an empty text has no lines (a created or deleted file), not one empty line
+  const a = before === '' ? [] : before.split('\n');
+  const b = after === '' ? [] : after.split('\n');
   const context = options.context ?? 3;
   // longest common subsequence table (documents are at most a few hundred lines)
   const n = a.length;
@@ -38,7 +39,8 @@ export function unifiedDiff(before: string, after: string, options: { context?: 
     const hunk = ops.slice(start, end);
     const aLen = hunk.filter((o) => o.op !== '+').length;
     const bLen = hunk.filter((o) => o.op !== '-').length;
-    out.push(`@@ -${hunk[0].ai + 1},${aLen} +${hunk[0].bi + 1},${bLen} @@`);
+    // an empty side starts at line 0, as diff -u writes it
+    out.push(`@@ -${aLen ? hunk[0].ai + 1 : 0},${aLen} +${bLen ? hunk[0].bi + 1 : 0},${bLen} @@`);
     for (const o of hunk) out.push(o.op + o.line);
     k = end;
     start = end;

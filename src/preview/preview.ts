@@ -27,10 +27,27 @@ export interface PolicyPreview {
   readonly classification?: EditClassification;
 }
 
+/** Where and when the preview was made: the tfcmt-style header. */
+export interface PreviewHeader {
+  /** The commit the head is (the pull request's head), when the head is a commit. */
+  readonly headCommit?: string;
+  /** When the preview was made (ISO 8601). */
+  readonly updatedAt: string;
+  /** The workflow run that made it. */
+  readonly runUrl?: string;
+  /** https://github.com/OWNER/NAME, for commit links. */
+  readonly repoUrl?: string;
+}
+
 /** The whole propagation preview, before rendering. */
 export interface Preview {
   readonly baseCommit: string;
   readonly headLabel: string;
+  readonly header: PreviewHeader;
+  /** The fingerprint of the head's user files: what apply checks it applies (src/load/content-fingerprint.ts). */
+  readonly fingerprint: string;
+  /** False when the head has validation errors: nothing computed from it is shown. */
+  readonly valid: boolean;
   readonly validation: readonly Diagnostic[];
   readonly policies: readonly PolicyPreview[];
   readonly accounts: number;
@@ -41,12 +58,18 @@ export interface Preview {
   readonly unconfirmedDeletes: readonly string[];
   /** Policies this change would create where a policy of the same name exists at another path: the apply would fail there. */
   readonly conflicts: readonly { readonly policy: string; readonly account: string; readonly path: string }[];
+  /** With plans: accounts the change affects that no plan covers (a plan job that did not finish). */
+  readonly unplannedAccounts: readonly string[];
 }
 
 /** Inputs of `buildPreview`. */
 export interface PreviewInput {
   readonly baseCommit: string;
   readonly headLabel: string;
+  /** @default { updatedAt: '' } */
+  readonly header?: PreviewHeader;
+  /** @default '' */
+  readonly fingerprint?: string;
   readonly base: RepoDocuments;
   readonly head: RepoDocuments;
   readonly headDiagnostics: readonly Diagnostic[];
@@ -128,13 +151,18 @@ export function buildPreview(input: PreviewInput): Preview {
       ...(classification ? { classification } : {}),
     };
   });
-  const accounts = new Set(input.changes.map((c) => c.account)).size;
+  const changed = new Set(input.changes.map((c) => c.account));
+  const planned = new Set((input.plan ?? []).map((p) => p.account));
   return {
     baseCommit: input.baseCommit,
     headLabel: input.headLabel,
+    header: input.header ?? { updatedAt: '' },
+    fingerprint: input.fingerprint ?? '',
+    valid: !input.headDiagnostics.some((d) => d.severity === 'error'),
+    unplannedAccounts: input.plan ? [...changed].filter((a) => !planned.has(a)).sort() : [],
     validation: input.headDiagnostics.filter((d) => d.severity !== 'note'),
     policies,
-    accounts,
+    accounts: changed.size,
     work: input.work,
     ...(input.plan ? { plan: input.plan } : {}),
     unconfirmedDeletes: policies.filter((p) => p.deleteConfirmed === false).map((p) => p.name),
@@ -161,4 +189,27 @@ export function confirmedDeletes(labels: readonly string[], body: string): Set<s
     if (m) out.add(m[1]);
   }
   return out;
+}
+
+/** The labels that reflect a preview's result, for a pull request (the optional `--labels`). */
+export const RESULT_LABELS = {
+  invalid: 'prism:invalid',
+  breaking: 'prism:breaking',
+  deletePending: 'prism:delete-pending',
+  planFailed: 'prism:plan-failed',
+} as const;
+
+/**
+ * The result labels a preview calls for: `prism:invalid` (validation errors), `prism:breaking` (an
+ * edit that removes granted actions or adds a Deny, or a detach or delete: someone loses access),
+ * `prism:delete-pending` (a delete not yet confirmed), `prism:plan-failed` (a Terraform plan failed).
+ */
+export function resultLabels(preview: Preview): string[] {
+  const labels: string[] = [];
+  if (!preview.valid) return [RESULT_LABELS.invalid];
+  const breaking = preview.policies.some((p) => p.kinds.some((k) => k === 'delete' || k === 'detach') || (p.classification && (p.classification.label === 'breaking' || p.classification.label === 'mixed') && !p.libraryOnly));
+  if (breaking) labels.push(RESULT_LABELS.breaking);
+  if (preview.unconfirmedDeletes.length) labels.push(RESULT_LABELS.deletePending);
+  if ((preview.plan ?? []).some((p) => p.status === 'failed')) labels.push(RESULT_LABELS.planFailed);
+  return labels;
 }

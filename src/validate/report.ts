@@ -1,4 +1,5 @@
 import { countBySeverity, Diagnostic, diagnosticToJson, formatDiagnosticText, Severity } from '../core/diagnostics';
+import { PLAIN, Paint } from '../core/paint';
 
 /** Diagnostic counts of one file. */
 export interface FileSummary {
@@ -35,21 +36,35 @@ function countsText(c: { error: number; warning: number; note: number }): string
   return parts.length ? parts.join(', ') : 'no problems';
 }
 
+/** Options of `renderValidationText`. */
+export interface ValidationTextOptions {
+  /** Errors only, and the totals: no warnings, notes or per-file summaries (eslint's --quiet). @default false */
+  readonly quiet?: boolean;
+  /** Colours for a terminal. @default PLAIN */
+  readonly paint?: Paint;
+}
+
 /**
  * `--format text`: each file's diagnostics followed by a one-line summary of that file, then the
- * totals (`N error(s), N warning(s), N note(s) in M of F files`).
+ * totals (`N error(s), N warning(s), N note(s) in M of F files`). Quiet: the errors and the totals.
  */
-export function renderValidationText(diagnostics: readonly Diagnostic[], filesChecked: number): string {
+export function renderValidationText(diagnostics: readonly Diagnostic[], filesChecked: number, options: ValidationTextOptions = {}): string {
+  const paint = options.paint ?? PLAIN;
   const summary = summarizeValidation(diagnostics, filesChecked);
   const lines: string[] = [];
-  let i = 0;
-  for (const f of summary.byFile) {
-    for (; i < diagnostics.length && (diagnostics[i].location?.file ?? '(repository)') === f.file; i++) lines.push(formatDiagnosticText(diagnostics[i]));
-    lines.push(`${f.file}: ${countsText(f)}`, '');
+  if (options.quiet) {
+    for (const d of diagnostics) if (d.severity === 'error') lines.push(formatDiagnosticText(d, paint));
+  } else {
+    let i = 0;
+    for (const f of summary.byFile) {
+      for (; i < diagnostics.length && (diagnostics[i].location?.file ?? '(repository)') === f.file; i++) lines.push(formatDiagnosticText(diagnostics[i], paint));
+      lines.push(`${paint.bold(f.file)}: ${countsText(f)}`, '');
+    }
+    // diagnostics are sorted by file, so the loop above printed them all; this is a guard for unsorted input
+    for (; i < diagnostics.length; i++) lines.push(formatDiagnosticText(diagnostics[i], paint));
   }
-  // diagnostics are sorted by file, so the loop above printed them all; this is a guard for unsorted input
-  for (; i < diagnostics.length; i++) lines.push(formatDiagnosticText(diagnostics[i]));
-  lines.push(`${summary.error} error(s), ${summary.warning} warning(s), ${summary.note} note(s) in ${summary.byFile.length.toLocaleString('en-US')} of ${plural(summary.files, 'file')} checked`);
+  const totals = `${summary.error} error(s), ${summary.warning} warning(s), ${summary.note} note(s) in ${summary.byFile.length.toLocaleString('en-US')} of ${plural(summary.files, 'file')} checked`;
+  lines.push(summary.error ? paint.error(totals) : totals);
   return lines.join('\n') + '\n';
 }
 

@@ -78,7 +78,7 @@ describe('prism pin', () => {
   });
 
   test('refuses a version too large for a customer managed policy, and unknown names', () => {
-    const dir = writeRepo({});
+    const dir = writeRepo({ 'policies/README.md': 'Customer managed policies.\n' });
     const big = runPrism(['pin', 'ReadOnlyAccess', '--dir', dir]);
     expect(big.code).toBe(2);
     expect(big.stderr).toMatch(/non-whitespace characters; a customer managed policy allows 6,144/);

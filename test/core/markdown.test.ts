@@ -4,7 +4,7 @@
  * its own table cell, with no element, link, image, comment or mention, and reads as written.
  */
 import MarkdownIt from 'markdown-it';
-import { mdCode, mdText } from '../../src/core/markdown';
+import { mdCode, mdLink, mdText } from '../../src/core/markdown';
 
 const md = new MarkdownIt({ html: true, linkify: true });
 
@@ -63,5 +63,31 @@ describe('mdCode', () => {
     expect(cells).toHaveLength(2);
     expect(html).not.toMatch(/<(a|img|script|details)\b/);
     expect(cells[1]).toMatch(/^<code>[\s\S]*<\/code>$/);
+  });
+});
+
+describe('mdLink', () => {
+  const URLS = [
+    'https://github.com/acme/iam/actions/runs/42',
+    'https://github.com/acme/iam/commit/abc) [evil](https://evil.example',
+    'https://github.com/a|b/c',
+    'https://x.example/a b<script>',
+    'https://x.example/"onmouseover="alert(1)',
+  ];
+  test.each(HOSTILE.filter(Boolean).flatMap((label) => URLS.map((url) => [label, url])))('label %j to %j: one link, to that http(s) address, its label as text, in one cell', (label, url) => {
+    const { cells, html } = renderInTable(mdLink(label, url));
+    expect(cells).toHaveLength(2);
+    const links = [...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1]);
+    expect(links).toHaveLength(1);
+    expect(links[0]).toMatch(/^https:\/\/(github\.com|x\.example)\//);
+    expect(links[0]).not.toMatch(/[\s<>"()|]/);
+    expect(html).not.toMatch(/<(img|script|details|summary|h\d|blockquote|ul|li|strong|em|s|del)\b/);
+    expect(decode(cells[1].replace(/^<a href="[^"]*">|<\/a>$/g, ''))).toBe(label.replace(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/g, ' ').trim());
+  });
+
+  test.each(['javascript:alert(1)', 'data:text/html,<script>', '/relative/path', 'ftp://x.example/', '', 'not a url'])('%j is no link: the label alone, as text', (url) => {
+    const { html } = renderInTable(mdLink('run', url));
+    expect(html).not.toContain('<a');
+    expect(html).toContain('run');
   });
 });

@@ -91,7 +91,8 @@ describeE2e('the pipeline against real terraform and the moto AWS emulator', (to
     run(['plan', '--base', 'HEAD'], 0);
     const p = preview();
     expect(p.policies.map((x: any) => `${x.name} ${x.change} ${x.accounts.sort().join(',')}`).sort()).toEqual([`Logs create ${A}`, `TeamData create ${A},${B},${C}`]);
-    expect(p.summary).toMatch(/2 polic(y|ies).*3 account/);
+    expect(p.summaryText).toMatch(/2 polic(y|ies).*3 account/);
+    expect(p.summary).toMatchObject({ policies: 2, accounts: 3, changes: { create: 2 } });
     // the preview carries the real plan of every account
     expect(p.plan.map((s: any) => `${s.account} ${s.status}`).sort()).toEqual([`${A} planned`, `${B} planned`, `${C} planned`]);
     expect(p.plan.find((s: any) => s.account === B).changes).toContainEqual(expect.objectContaining({ address: 'aws_iam_policy.cmp_TeamData', actions: ['create'] }));

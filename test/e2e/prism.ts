@@ -63,7 +63,7 @@ export interface Row {
 }
 
 /** The ledger as the remote has it now, read through `prism rollouts` after a pull. */
-export function rollouts(clone: string, env: NodeJS.ProcessEnv, policy: string): { summary: string; latest: Row[]; history: Row[] } {
+export function rollouts(clone: string, env: NodeJS.ProcessEnv, policy: string): { summary: { success: number; pending: number; failed: number }; chips: string; latest: Row[]; history: Row[] } {
   git(clone, 'pull', '-q', '--rebase', 'origin', 'main');
   const r = prism(clone, env, ['rollouts', policy, '--format', 'json', '--all'], 0);
   return JSON.parse(r.stdout);

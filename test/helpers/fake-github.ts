@@ -19,6 +19,10 @@ export class FakeGitHub {
   /** Who the token belongs to (GET /user); undefined answers 403, as for a workflow's GITHUB_TOKEN. */
   login?: string;
   pr = { labels: [] as { name: string }[], body: '' };
+  /** Pull requests by the commit they were merged as (GET /repos/O/R/commits/SHA/pulls). */
+  mergedAs: Record<string, { number: number; merged_at: string | null }[]> = {};
+  /** Issues (the drift issue); comments on any issue number share `comments`. */
+  issues: { number: number; title: string; body: string; state: 'open' | 'closed'; labels: { name: string }[]; user: { login: string } }[] = [];
   /** Status codes to answer the next matching requests with, in order. */
   failures: { method: string; status: number; message?: string }[] = [];
   perPage = 100;
@@ -78,6 +82,32 @@ export class FakeGitHub {
       return send(200, c);
     }
     if (req.method === 'GET' && /^\/repos\/[^/]+\/[^/]+\/pulls\/\d+$/.test(url.pathname)) return send(200, { number: 7, ...this.pr });
+    if (req.method === 'POST' && /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/labels$/.test(url.pathname)) {
+      for (const name of body.labels as string[]) if (!this.pr.labels.some((l) => l.name === name)) this.pr.labels.push({ name });
+      return send(200, this.pr.labels);
+    }
+    if (req.method === 'DELETE' && (m = /^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/labels\/(.+)$/.exec(url.pathname))) {
+      const name = decodeURIComponent(m[1]);
+      this.pr.labels = this.pr.labels.filter((l) => l.name !== name);
+      return send(200, this.pr.labels);
+    }
+    if (req.method === 'GET' && (m = /^\/repos\/[^/]+\/[^/]+\/commits\/([0-9a-f]+)\/pulls$/.exec(url.pathname))) return send(200, this.mergedAs[m[1]] ?? []);
+    if (req.method === 'GET' && /^\/repos\/[^/]+\/[^/]+\/issues$/.test(url.pathname)) {
+      const label = url.searchParams.get('labels');
+      const state = url.searchParams.get('state') ?? 'open';
+      return send(200, this.issues.filter((i) => (state === 'all' || i.state === state) && (!label || i.labels.some((l) => l.name === label))));
+    }
+    if (req.method === 'POST' && /^\/repos\/[^/]+\/[^/]+\/issues$/.test(url.pathname)) {
+      const issue = { number: this.nextId++, title: body.title, body: body.body, state: 'open' as const, labels: (body.labels ?? []).map((name: string) => ({ name })), user: { login: this.login ?? 'github-actions[bot]' } };
+      this.issues.push(issue);
+      return send(201, issue);
+    }
+    if (req.method === 'PATCH' && (m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)$/.exec(url.pathname))) {
+      const issue = this.issues.find((i) => i.number === Number(m![1]));
+      if (!issue) return send(404, { message: 'Not Found' });
+      Object.assign(issue, body);
+      return send(200, issue);
+    }
     if (req.method === 'GET' && url.pathname === '/user') return this.login ? send(200, { login: this.login }) : send(403, { message: 'Resource not accessible by integration' });
     send(404, { message: 'Not Found' });
   }

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { createGitHub } from '../../src/adapters/github/client';
 import { commentAuthor, upsertComment } from '../../src/adapters/github/comment';
 import { preview } from '../../src/pipeline/preview';
@@ -99,5 +101,45 @@ describe('preview: posting the one comment (local GitHub API)', () => {
     expect(gh.comments[0].body).toContain('Deletion of `Billing` confirmed');
     // the token never appears in what was posted
     expect(gh.comments[0].body).not.toContain('test-token');
+  });
+
+  /** Runs the preview use case as the workflow does: a pull_request event file, the token, the job summary. */
+  async function previewInActions(dir: string, event: object, options: { labels?: boolean } = {}) {
+    const eventFile = path.join(dir, '.git', 'event.json');
+    fs.writeFileSync(eventFile, JSON.stringify(event));
+    const summary = path.join(dir, '.git', 'summary.md');
+    const env = { GITHUB_TOKEN: 'test-token', GITHUB_API_URL: baseUrl, GITHUB_REPOSITORY: 'acme/iam', GITHUB_EVENT_PATH: eventFile, GITHUB_STEP_SUMMARY: summary, GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '99' };
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      const outcome = await preview({ dir, base: 'main', post: { labels: options.labels }, reporter: new CollectingReporter(), now: new Date('2026-11-24T04:30:00Z') });
+      return { outcome, summary: fs.readFileSync(summary, 'utf8') };
+    } finally {
+      process.env = saved;
+    }
+  }
+  const prEvent = (over: object = {}) => ({ pull_request: { number: 7, body: '', labels: [], head: { sha: 'd'.repeat(40), repo: { full_name: 'acme/iam' } }, base: { sha: 'e'.repeat(40), repo: { full_name: 'acme/iam' } }, ...over } });
+
+  test('--labels sets the result labels, removes stale ones, and never touches the delete confirmations or anyone else\'s', async () => {
+    const dir = gitRepo(org());
+    change(dir, { 'policies/Billing.json': null, 'permission-sets/Finance.yaml': 'description: none\n' });
+    gh.pr = { labels: [{ name: 'prism:plan-failed' }, { name: 'team:security' }, { name: 'prism:delete:Other' }], body: '' };
+    const { outcome, summary } = await previewInActions(dir, prEvent({ labels: gh.pr.labels }), { labels: true });
+    expect(outcome.posted?.labels).toEqual({ added: ['prism:breaking', 'prism:delete-pending'], removed: ['prism:plan-failed'] });
+    expect(gh.pr.labels.map((l) => l.name).sort()).toEqual(['prism:breaking', 'prism:delete-pending', 'prism:delete:Other', 'team:security']);
+    // the header: the pull request's head commit, the time, the run
+    expect(gh.comments[0].body).toContain(`Head [\`ddddddd\`](https://github.com/acme/iam/commit/${'d'.repeat(40)}) · base [`);
+    expect(gh.comments[0].body).toContain('updated 2026-11-24 04:30:00 UTC · [workflow run](https://github.com/acme/iam/actions/runs/99)');
+    expect(summary).toContain('## Prism propagation preview');
+  });
+
+  test("a fork's pull request is not posted to (its token cannot write); the job summary has the preview", async () => {
+    const dir = gitRepo(org());
+    change(dir, { 'policies/Billing.json': null, 'permission-sets/Finance.yaml': 'description: none\n' });
+    const { outcome, summary } = await previewInActions(dir, prEvent({ head: { sha: 'd'.repeat(40), repo: { full_name: 'mallory/iam' } } }), { labels: true });
+    expect(outcome.posted).toBeUndefined();
+    expect(outcome.notPosted).toContain('comes from the fork mallory/iam');
+    expect(gh.received).toEqual([]);
+    expect(summary).toContain('This will detach the policy');
   });
 });

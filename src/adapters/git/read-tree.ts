@@ -101,3 +101,18 @@ export async function resolveRef(root: string, ref: string): Promise<string> {
     throw externalError(`git cannot resolve ${ref}: ${(err as Error).message.trim()}`, err);
   }
 }
+
+/**
+ * The commit the working tree's user files are exactly: HEAD when no user file differs from it
+ * (untracked ones included); undefined when they do (uncommitted changes) or there is no commit.
+ */
+export async function workingTreeCommit(root: string): Promise<string | undefined> {
+  try {
+    const git = simpleGit(root);
+    const status = await git.raw(['status', '--porcelain', '--untracked-files=all', '--', LAYOUT.settings, ...USER_DIRS]);
+    if (status.trim()) return undefined;
+    return (await git.revparse(['HEAD^{commit}'])).trim();
+  } catch {
+    return undefined;
+  }
+}

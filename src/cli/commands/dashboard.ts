@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { dashboard } from '../../pipeline/dashboard';
 import { repoDir, wholeNumber } from '../args';
 import { defineCommand } from '../command';
-import { DIR } from '../flags';
+import { DIR, QUIET } from '../flags';
 import { shown } from '../output';
 import { TerminalReporter } from '../terminal';
 
@@ -10,11 +10,12 @@ import { TerminalReporter } from '../terminal';
 export const command = defineCommand({
   name: 'dashboard',
   summary: 'the rollout dashboard: a static site from the ledger (offline, GitHub Pages)',
-  usage: ['dashboard [--out FOLDER] [--repo-url URL] [--page-size N]'],
+  usage: ['dashboard [--out FOLDER] [--repo-url URL] [--page-size N] [--dir DIR] [--quiet]'],
   description: `Renders the rollout ledger as a static site (HTML and CSS, no CDN, works offline and on GitHub
 Pages): an index of every policy with its status chips, a page per policy (one row per account,
 filters, rollout waves with timelines, the retry command when accounts failed) and a page per account.`,
   flags: {
+    quiet: QUIET,
     dir: DIR,
     out: { type: 'string', value: 'FOLDER', description: 'where to write the site (default: <dir>/.prism/dashboard); absent, empty, or a folder prism dashboard wrote before; replaced atomically' },
     'repo-url': { type: 'string', value: 'URL', description: 'https://github.com/OWNER/NAME for commit, pull request and workflow links (default: $GITHUB_SERVER_URL/$GITHUB_REPOSITORY, else from the ledger\'s run links)' },
@@ -27,7 +28,7 @@ filters, rollout waves with timelines, the retry command when accounts failed) a
   exitCodes: ['0 written', '2 usage error (an output folder Prism did not make, a bad flag)'],
   async run({ flags }, io) {
     const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = process.env;
-    const reporter = new TerminalReporter('dashboard', io);
+    const reporter = new TerminalReporter('dashboard', io, { quiet: flags.quiet });
     const dir = repoDir(flags.dir);
     const r = await dashboard({
       dir,

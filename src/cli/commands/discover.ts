@@ -2,7 +2,7 @@ import { usageError } from '../../core/errors';
 import { discover } from '../../pipeline/discover';
 import { accountList, oneOf, repoDir, wholeNumber } from '../args';
 import { defineCommand } from '../command';
-import { ACCOUNTS, BASE, DIR } from '../flags';
+import { ACCOUNTS, BASE, DIR, QUIET } from '../flags';
 import { printRefusal, shown } from '../output';
 import { TerminalReporter } from '../terminal';
 
@@ -10,13 +10,14 @@ import { TerminalReporter } from '../terminal';
 export const command = defineCommand({
   name: 'discover',
   summary: 'look up what each AWS account holds: adoption, drift, delete pre-checks',
-  usage: ['discover (--base REF | --all) [--accounts ID,ID] [--out FILE] [--role plan|deploy] [--concurrency N] [--strict]'],
+  usage: ['discover (--base REF | --all) [--accounts ID,ID] [--out FILE] [--role plan|deploy] [--concurrency N] [--strict] [--dir DIR] [--quiet]'],
   description: `Looks up, in each AWS account, what Prism is about to manage: for every CMP the account needs,
 whether Prism-<name> is absent (it will be created), tagged Prism:Managed=true (Prism owns it), or
 untagged (it will be adopted, and the adoption time is recorded once); whether its live default
 version was edited outside Prism (drift); and, for CMPs being deleted, what else they are attached to.
 Credentials come from the standard AWS chain (OIDC in CI) and are never printed.`,
   flags: {
+    quiet: QUIET,
     dir: DIR,
     base: { ...BASE, description: 'only the accounts and CMPs that the change from REF to the working tree touches' },
     all: { type: 'boolean', description: 'every account and every CMP it needs' },
@@ -33,7 +34,7 @@ Credentials come from the standard AWS chain (OIDC in CI) and are never printed.
   exitCodes: ['0 done (accounts that failed are recorded in the file)', '1 with --strict and a failed account, or the repository has errors', '2 usage error'],
   async run({ flags }, io) {
     if (!flags.base && !flags.all) throw usageError('prism discover needs --base REF (what the change touches) or --all (everything)');
-    const reporter = new TerminalReporter('discover', io);
+    const reporter = new TerminalReporter('discover', io, { quiet: flags.quiet });
     const outcome = await discover({
       dir: repoDir(flags.dir),
       base: flags.base,

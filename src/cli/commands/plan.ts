@@ -2,7 +2,7 @@ import { usageError } from '../../core/errors';
 import { accountsToPlan, MAX_MATRIX_JOBS, plan, shardMatrix } from '../../pipeline/plan';
 import { accountList, repoDir, wholeNumber } from '../args';
 import { defineCommand } from '../command';
-import { ACCOUNTS, BASE, CONCURRENCY, DIR, SHARDS, TERRAFORM } from '../flags';
+import { ACCOUNTS, BASE, CONCURRENCY, DIR, QUIET, SHARDS, TERRAFORM } from '../flags';
 import { printMatrix, printRefusal, shown } from '../output';
 import { TerminalReporter } from '../terminal';
 
@@ -10,13 +10,14 @@ import { TerminalReporter } from '../terminal';
 export const command = defineCommand({
   name: 'plan',
   summary: 'terraform plan for every affected account stack, summarised for the preview',
-  usage: ['plan (--base REF | --all) [--accounts ID,ID] [--out FILE] [--concurrency N] [--terraform BIN] [--refresh-only] [--shards N]'],
+  usage: ['plan (--base REF | --all) [--accounts ID,ID] [--out FILE] [--concurrency N] [--terraform BIN] [--refresh-only] [--shards N]', '     [--dir DIR] [--quiet]'],
   description: `Synthesises the stacks of the accounts the change from REF affects, then, for each, runs
 terraform init, terraform plan -json -out=tfplan (assuming the read-only plan role) and
 terraform show -json tfplan, with bounded concurrency and one shared provider plugin cache
 (TF_PLUGIN_CACHE_DIR, else <dir>/.terraform-plugin-cache). Writes the per-account summaries that
 prism preview merges. A failure in one account is that account's result; the others go on.`,
   flags: {
+    quiet: QUIET,
     dir: DIR,
     base: { ...BASE, description: 'plan the accounts the change from REF to the working tree affects' },
     all: { type: 'boolean', description: 'every account, not only those a change affects (with --refresh-only: the drift check)' },
@@ -37,7 +38,7 @@ prism preview merges. A failure in one account is that account's result; the oth
     if (!flags.base && !flags.all) throw usageError('prism plan needs --base REF (the accounts a change affects) or --all');
     const dir = repoDir(flags.dir);
     const accounts = accountList('accounts', flags.accounts);
-    const reporter = new TerminalReporter('plan', io);
+    const reporter = new TerminalReporter('plan', io, { quiet: flags.quiet });
     if (flags.shards !== undefined) {
       const n = wholeNumber('shards', flags.shards, 1, 1, MAX_MATRIX_JOBS);
       const found = await accountsToPlan({ dir, base: flags.base, all: flags.all, accounts, reporter });

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { synth } from '../../pipeline/synth';
 import { accountList, repoDir } from '../args';
 import { defineCommand } from '../command';
-import { ACCOUNTS, DIR, DISCOVERY } from '../flags';
+import { ACCOUNTS, DIR, DISCOVERY, QUIET } from '../flags';
 import { printRefusal, shown } from '../output';
 import { TerminalReporter } from '../terminal';
 
@@ -16,11 +16,11 @@ export const command = defineCommand({
 synthesise a repository with errors. The output folder is replaced atomically, and only when it is
 absent, empty or one Prism made.`,
   flags: {
+    quiet: QUIET,
     dir: DIR,
     out: { type: 'string', value: 'DIR', description: 'output folder (default: $CDKTF_OUTDIR, else <dir>/cdktf.out)' },
     accounts: { ...ACCOUNTS, description: 'only these accounts (comma-separated); the output holds only their stacks' },
     discovery: { ...DISCOVERY, description: 'discovery results, to import existing policies (default: <dir>/.prism/discovery.json when present)' },
-    quiet: { type: 'boolean', description: 'no progress or summary on stderr' },
   },
   examples: [
     { command: 'synth', description: 'every account into ./cdktf.out' },
@@ -29,7 +29,7 @@ absent, empty or one Prism made.`,
   exitCodes: ['0 written', '1 the repository has errors (nothing written)', '2 usage error'],
   async run({ flags }, io) {
     const dir = repoDir(flags.dir);
-    const reporter = new TerminalReporter('synth', io, flags.quiet);
+    const reporter = new TerminalReporter('synth', io, { quiet: flags.quiet });
     const outcome = await synth({
       dir,
       outDir: flags.out ?? process.env.CDKTF_OUTDIR ?? path.join(dir, 'cdktf.out'),
