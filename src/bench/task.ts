@@ -61,9 +61,12 @@ const moreTasks: Record<string, Task> = {
 function loadModel(dir: string, accounts?: (model: import('../model/desired-state').DeploymentModel) => Set<string>) {
   const { loadAndValidate } = require('../validate/load-and-validate') as typeof import('../validate/load-and-validate');
   const { buildModel } = require('../model/build-model') as typeof import('../model/build-model');
+  const { loadDiscoveryResults } = require('../artifacts/discovery-file') as typeof import('../artifacts/discovery-file');
   const checked = loadAndValidate(dir);
-  let model = buildModel(checked.documents);
-  if (accounts) model = buildModel(checked.documents, { accounts: accounts(model) });
+  // adoptions, when the organisation has them (.prism/discovery.json), as prism synth reads them
+  const discovery = loadDiscoveryResults(dir);
+  let model = buildModel(checked.documents, { discovery });
+  if (accounts) model = buildModel(checked.documents, { discovery, accounts: accounts(model) });
   return { model };
 }
 
