@@ -56,6 +56,25 @@ export interface FragmentPlan {
 /** What of a policy reaches its resource and import block (see addPolicy). */
 const policyText = (p: PolicyState) => JSON.stringify([p.name, p.policyId, p.importFrom ?? null, p.adoptedAt ?? null, p.document]);
 
+/**
+ * `policyText`, and whether it can hold an account ID (a run of 12 digits), computed once per distinct
+ * policy: accounts share their documents' strings, so the lookup costs no more than a hash.
+ */
+function policyTexts(): (p: PolicyState) => { text: string; digits: boolean } {
+  const byDocument = new Map<string, Map<string, { text: string; digits: boolean }>>();
+  return (p) => {
+    let byRest = byDocument.get(p.document);
+    if (!byRest) byDocument.set(p.document, (byRest = new Map()));
+    const rest = `${p.name}\u0000${p.policyId}\u0000${p.importFrom ?? ''}\u0001${p.adoptedAt ?? ''}`;
+    let found = byRest.get(rest);
+    if (!found) {
+      const text = policyText(p);
+      byRest.set(rest, (found = { text, digits: /\d{12}/.test(text) }));
+    }
+    return found;
+  };
+}
+
 /** Groups every account's policies and roles into distinct fragments. Pure. */
 export function planFragments(states: Iterable<AccountDesiredState>, settings: Settings): FragmentPlan {
   const policies = new Map<string, Map<string, Variant<PolicyState>>>();
@@ -66,17 +85,19 @@ export function planFragments(states: Iterable<AccountDesiredState>, settings: S
   let layers = 1;
   let resources = 0;
   const reservedEverywhere = JSON.stringify(settings).includes(RESERVED_PREFIX);
+  const texts = policyTexts();
   for (const state of states) {
     assertManagedPolicyBudget(state, settings);
     const { account } = state;
-    const texts = [...state.policies.map(policyText), ...state.roles.map((r) => JSON.stringify(r))];
-    if (reservedEverywhere || texts.some((t) => t.includes(RESERVED_PREFIX))) {
+    const policyTextsOf = state.policies.map(texts);
+    const roleTexts = state.roles.map((r) => JSON.stringify(r));
+    if (reservedEverywhere || policyTextsOf.some((t) => t.text.includes(RESERVED_PREFIX)) || roleTexts.some((t) => t.includes(RESERVED_PREFIX))) {
       aside.push(state);
       continue;
     }
-    const keys = texts.map((t) => t.split(account).join(SENTINEL));
-    const policyKeys = keys.slice(0, state.policies.length);
-    const roleKeys = keys.slice(state.policies.length);
+    // a text without a 12-digit run cannot hold the account ID
+    const policyKeys = policyTextsOf.map((t) => (t.digits ? t.text.split(account).join(SENTINEL) : t.text));
+    const roleKeys = roleTexts.map((t) => t.split(account).join(SENTINEL));
     state.policies.forEach((p, i) => {
       let variants = policies.get(p.name);
       if (!variants) policies.set(p.name, (variants = new Map()));
@@ -235,9 +256,9 @@ function validateOnce(plan: FragmentPlan, settings: Settings, scratch: string, l
 /**
  * One account's cdk.tf.json from its fragments: what cdktf's TerraformStack.toTerraform() gives (the
  * frame, each resource, import blocks and the imports in the metadata in element order: policies,
- * then roles), written as cdktf writes it.
+ * then roles), written as cdktf writes it, with a placeholder for the account ID.
  */
-export function composeAccount(lib: FragmentLibrary, entry: FragmentPlan['accounts'][number]): string {
+function composeTemplate(lib: FragmentLibrary, entry: FragmentPlan['accounts'][number]): string {
   const byType = new Map<string, [string, string][]>();
   const add = (type: string, id: string, text: string) => {
     let list = byType.get(type);
@@ -258,10 +279,24 @@ export function composeAccount(lib: FragmentLibrary, entry: FragmentPlan['accoun
   const top: [string, string][] = [...lib.frame, ['//', stableJson({ metadata, outputs: lib.outputs }, 1)!]];
   if (importBlocks.length) top.push(['import', stableJson(importBlocks, 1)!]);
   if (byType.size) top.push(['resource', stableObject([...byType].map(([type, ids]) => [type, stableObject(ids, 2)]), 1)]);
-  return stableObject(top, 0).replace(LAYER_ACCOUNT, entry.state.account);
+  return stableObject(top, 0);
+}
+
+/**
+ * Composes each account's stack: once per shape (accounts with the same fragments), split at the
+ * placeholders, then joined with each account's ID.
+ */
+export function composeAccounts(lib: FragmentLibrary, plan: FragmentPlan, write: (account: string, text: string) => void): void {
+  const byShape = new Map<string, string[]>();
+  for (const entry of plan.accounts) {
+    const shape = `${entry.policyKeys.join('\u0001')}\u0002${entry.roleKeys.join('\u0001')}`;
+    let parts = byShape.get(shape);
+    if (!parts) byShape.set(shape, (parts = composeTemplate(lib, entry).split(LAYER_ACCOUNT)));
+    write(entry.state.account, parts.join(entry.state.account));
+  }
 }
 
 /** A stack's manifest entry for `account`. */
 export function manifestEntryFor(lib: FragmentLibrary, account: string): Record<string, unknown> {
-  return JSON.parse(lib.manifestEntry.replace(LAYER_ACCOUNT, account)) as Record<string, unknown>;
+  return JSON.parse(lib.manifestEntry.split(LAYER_ACCOUNT).join(account)) as Record<string, unknown>;
 }

@@ -6,7 +6,7 @@ import { Settings } from '../core/settings';
 import { AccountDesiredState, DeploymentModel } from '../model/desired-state';
 import { AccountStack } from './account-stack';
 import { stackName } from '../core/naming';
-import { composeAccount, FragmentMismatch, manifestEntryFor, planFragments, RESERVED_PREFIX, synthesizeFragments } from './fragments';
+import { composeAccounts, FragmentMismatch, manifestEntryFor, planFragments, RESERVED_PREFIX, synthesizeFragments } from './fragments';
 
 /** Options for `synthesizeStacks`. */
 export interface SynthesizeOptions {
@@ -20,6 +20,8 @@ export interface SynthesizeOptions {
   readonly batchSize?: number;
   /** Synthesise every account separately, as a plain cdktf App would. @default false */
   readonly perAccount?: boolean;
+  /** Synthesise whole stacks, once per distinct account shape, instead of composing them from fragments (the method before fragments; for the benchmark). @default false */
+  readonly byShape?: boolean;
   /**
    * Worker threads for runs of more than one batch. cdktf keeps every token (with its stack trace) in a
    * process-wide map that is never freed, so only a fresh isolate bounds memory. @default 2
@@ -222,17 +224,17 @@ export async function synthesizeStacks(model: DeploymentModel, options: Synthesi
 
   let byShape: AccountDesiredState[] = states;
   const paths = `${outDir}\u0000${path.resolve(options.repoRoot)}`;
-  if (!options.perAccount && !paths.includes(RESERVED_PREFIX)) {
+  if (!options.perAccount && !options.byShape && !paths.includes(RESERVED_PREFIX)) {
     const plan = planFragments(states, model.settings);
     if (plan.resources <= FRAGMENT_LIMIT) {
       try {
         const lib = synthesizeFragments(plan, model.settings, path.join(tmp, '.fragments'), (placeholder) => localStatePath(ctx, placeholder));
-        for (const entry of plan.accounts) {
-          const name = stackName(entry.state.account);
+        composeAccounts(lib, plan, (account, text) => {
+          const name = stackName(account);
           fs.mkdirSync(path.join(tmp, 'stacks', name));
-          fs.writeFileSync(path.join(tmp, 'stacks', name, 'cdk.tf.json'), composeAccount(lib, entry));
-          stacks[name] = manifestEntryFor(lib, entry.state.account);
-        }
+          fs.writeFileSync(path.join(tmp, 'stacks', name, 'cdk.tf.json'), text);
+          stacks[name] = manifestEntryFor(lib, account);
+        });
         fs.writeFileSync(path.join(tmp, '.cdktf-version'), lib.version);
         progress(plan.accounts.length);
         byShape = plan.aside;
