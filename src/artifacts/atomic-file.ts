@@ -55,6 +55,9 @@ function listFiles(dir: string, rel = ''): string[] {
   return out;
 }
 
+/** What `terraform init` and `prism plan` leave in a stack folder of synth output: the lock file (restored from the plugin cache), the plan file, and older runs' working data. */
+const TERRAFORM_FILES = /^stacks\/[^/]+\/(\.terraform\.lock\.hcl|tfplan|\.terraform\/.*)$/;
+
 const few = (names: readonly string[]) => `${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''}`;
 
 /**
@@ -85,7 +88,7 @@ export function inspectOutputFolder(dir: string, kind: OutputKind): OutputFolder
   if (manifest?.writtenBy !== 'prism' || !Array.isArray(manifest.files)) return { kind: 'refused', reason: `has a ${OUTPUT_MANIFEST} that Prism did not write` };
   if (manifest.kind !== kind) return { kind: 'refused', reason: `holds Prism's ${manifest.kind} output, not ${kind} output` };
   const known = new Set([...manifest.files, OUTPUT_MANIFEST]);
-  const foreign = listFiles(dir).filter((f) => !known.has(f));
+  const foreign = listFiles(dir).filter((f) => !known.has(f) && !(kind === 'synth' && TERRAFORM_FILES.test(f)));
   if (foreign.length) return { kind: 'refused', reason: `holds ${foreign.length} file(s) Prism did not write (${few(foreign)})` };
   return { kind: 'ours' };
 }

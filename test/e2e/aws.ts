@@ -113,9 +113,9 @@ export class Iam {
   }
 
   /** Creates a policy outside Prism (as someone in the console would). */
-  async createPolicy(account: string, name: string, document: object): Promise<string> {
+  async createPolicy(account: string, name: string, document: object, description?: string): Promise<string> {
     const iam = await this.client(account);
-    const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: name, PolicyDocument: JSON.stringify(document) }));
+    const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: name, PolicyDocument: JSON.stringify(document), ...(description ? { Description: description } : {}) }));
     return Policy!.Arn!;
   }
 
