@@ -96,6 +96,95 @@ export function generateFleet(accounts = 1000, affected = 40): GeneratedFiles {
   return files;
 }
 
+/** A seeded pseudo-random generator (mulberry32), so every run generates the same organisation. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Draws `k` distinct indices below `n`, index i with weight 1 / (i + 1) (Zipf with exponent 1). */
+function zipfPick(random: () => number, n: number, k: number): number[] {
+  const weights = range(0, n).map((i) => 1 / (i + 1));
+  const picked = new Set<number>();
+  while (picked.size < k) {
+    let total = 0;
+    for (let i = 0; i < n; i++) if (!picked.has(i)) total += weights[i];
+    let r = random() * total;
+    for (let i = 0; i < n; i++) {
+      if (picked.has(i)) continue;
+      r -= weights[i];
+      if (r <= 0) {
+        picked.add(i);
+        break;
+      }
+    }
+    if (r > 0) picked.add([...range(0, n)].reverse().find((i) => !picked.has(i))!);
+  }
+  return [...picked].sort((a, b) => a - b);
+}
+
+/** The shape of the realistic fleet: a real organisation's mix rather than one shape for everyone. */
+export const REAL_FLEET = { accounts: 1000, permissionSets: 40, policies: 150, minSets: 2, maxSets: 8, adoptedShare: 0.1 } as const;
+
+/**
+ * A heterogeneous fleet, as real organisations have: `REAL_FLEET.permissionSets` permission sets of
+ * 3 to 10 CMPs each (drawn from 150 by a Zipf-like weight, so some policies are everywhere and most
+ * are rare), some with AWS managed and inline policies; each account gets 2 to 8 permission sets,
+ * also by a Zipf-like draw; 10% of accounts have 1 to 3 of their policies adopted (discovery found
+ * them untagged), each account with its own adoption time. With `distinct`, draws repeat until no two
+ * accounts hold the same permission sets: the worst case, where no two accounts are alike.
+ * Writes `.prism/discovery.json` for the adoptions.
+ */
+export function generateRealFleet(options: { accounts?: number; distinct?: boolean; seed?: number } = {}): GeneratedFiles {
+  const { permissionSets, policies, minSets, maxSets, adoptedShare } = REAL_FLEET;
+  const accounts = options.accounts ?? REAL_FLEET.accounts;
+  const random = seeded(options.seed ?? 18);
+  const files: GeneratedFiles = new Map();
+  files.set('cdktf.json', JSON.stringify({ app: 'node bin/prism.js synth', context: { prism: { region: 'eu-west-1', managedPolicyBudget: 20 } } }, null, 2));
+  for (let i = 0; i < policies; i++) files.set(`policies/R${i}.json`, JSON.stringify(policyDocument(i), null, 2) + '\n');
+  const setPolicies: string[][] = [];
+  for (let s = 0; s < permissionSets; s++) {
+    const cmps = zipfPick(random, policies, 3 + Math.floor(random() * 8)).map((i) => `R${i}`);
+    setPolicies.push(cmps);
+    const aws = s % 3 === 0 ? 'awsManagedPolicies:\n  - ReadOnlyAccess\n' : s % 3 === 1 ? 'awsManagedPolicies:\n  - ReadOnlyAccess\n  - AmazonSSMReadOnlyAccess\n' : '';
+    const inline = s % 4 === 0 ? `inlinePolicy:\n  Version: "2012-10-17"\n  Statement:\n    - Effect: Allow\n      Action: ssm:StartSession\n      Resource: "arn:aws:ec2:*:*:instance/*"\n` : '';
+    files.set(`permission-sets/Set${s}.yaml`, `description: Permission set ${s}\nsessionDuration: PT${1 + (s % 8)}H\n${aws}customerManagedPolicies:\n${cmps.map((c) => `  - ${c}\n`).join('')}${inline}`);
+  }
+  const ids = range(0, accounts).map(account);
+  const members: string[][] = range(0, permissionSets).map(() => []);
+  const seen = new Set<string>();
+  const held = new Map<string, number[]>();
+  for (const id of ids) {
+    let sets: number[];
+    do sets = zipfPick(random, permissionSets, minSets + Math.floor(random() * (maxSets - minSets + 1)));
+    while (options.distinct && seen.has(sets.join(',')));
+    seen.add(sets.join(','));
+    held.set(id, sets);
+    for (const s of sets) members[s].push(id);
+  }
+  members.forEach((list, s) => {
+    if (list.length) files.set(`assignments/set${s}.yaml`, `permissionSet: Set${s}\naccounts:\n${list.map((a) => `  - "${a}"\n`).join('')}`);
+  });
+  // adoptions: every tenth account, its own time, 1 to 3 of the policies it holds
+  const discovered: Record<string, unknown> = {};
+  ids.forEach((id, n) => {
+    if (n % Math.round(1 / adoptedShare) !== 0) return;
+    const mine = [...new Set(held.get(id)!.flatMap((s) => setPolicies[s]))].sort();
+    const count = Math.min(mine.length, 1 + Math.floor(random() * 3));
+    const chosen = zipfPick(random, mine.length, count).map((i) => mine[i]);
+    const adoptedAt = new Date(Date.UTC(2026, 9, 1) + n * 60_000).toISOString();
+    discovered[id] = { status: 'ok', policies: Object.fromEntries(chosen.map((p) => [p, { state: 'unmanaged', arn: `arn:aws:iam::${id}:policy/Prism-${p}`, adoptedAt }])) };
+  });
+  files.set('.prism/discovery.json', JSON.stringify({ version: 1, generatedAt: '2026-10-01T00:00:00.000Z', accounts: discovered }, null, 2) + '\n');
+  return files;
+}
+
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from }, (_, i) => from + i);
 }

@@ -1,6 +1,6 @@
 /**
  * One benchmark measurement, run in a fresh process so that its time and peak memory are its own.
- * Prints {"ms": <wall time of the work>, "maxRssMb": <peak resident memory>}.
+ * Prints {"ms": <wall time of the work>, "maxRssMb": <peak resident memory>, "result"?: <what the task reports, e.g. shapes>}.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -40,8 +40,8 @@ function validateTask(dir: string, intelligence: boolean): number {
 const moreTasks: Record<string, Task> = {
   /** Full synth: every account of the fleet, as `prism synth` does it. */
   'synth-full': (dir) => synth(dir, {}),
-  /** Full synth with every account synthesised on its own: the worst case, when no two accounts share a shape. */
-  'synth-per-account': (dir) => synth(dir, { perAccount: true }),
+  /** Full synth by whole stacks, one cdktf synthesis per distinct account shape: the method before fragments. */
+  'synth-by-shape': (dir) => synth(dir, { byShape: true }),
   /** Incremental: only the accounts that hold the edited policy. */
   'synth-incremental': (dir, policy) => synth(dir, { policy }),
   /** Baseline: one plain cdktf App holding every stack, then app.synth(). */
@@ -61,13 +61,16 @@ const moreTasks: Record<string, Task> = {
 function loadModel(dir: string, accounts?: (model: import('../model/desired-state').DeploymentModel) => Set<string>) {
   const { loadAndValidate } = require('../validate/load-and-validate') as typeof import('../validate/load-and-validate');
   const { buildModel } = require('../model/build-model') as typeof import('../model/build-model');
+  const { loadDiscoveryResults } = require('../artifacts/discovery-file') as typeof import('../artifacts/discovery-file');
   const checked = loadAndValidate(dir);
-  let model = buildModel(checked.documents);
-  if (accounts) model = buildModel(checked.documents, { accounts: accounts(model) });
+  // adoptions, when the organisation has them (.prism/discovery.json), as prism synth reads them
+  const discovery = loadDiscoveryResults(dir);
+  let model = buildModel(checked.documents, { discovery });
+  if (accounts) model = buildModel(checked.documents, { discovery, accounts: accounts(model) });
   return { model };
 }
 
-async function synth(dir: string, options: { perAccount?: boolean; policy?: string }): Promise<number> {
+async function synth(dir: string, options: { byShape?: boolean; policy?: string }): Promise<{ stacks: number; shapes: number; fragments: number }> {
   const { synthesizeStacks } = require('../synth/synthesize') as typeof import('../synth/synthesize');
   const affected = options.policy
     ? (m: import('../model/desired-state').DeploymentModel) => new Set([...m.accounts.values()].filter((a) => a.policies.some((p) => p.name === options.policy)).map((a) => a.account))
@@ -76,7 +79,8 @@ async function synth(dir: string, options: { perAccount?: boolean; policy?: stri
   // a fresh output folder, as in CI (replacing a previous 1,000-stack output costs its deletion too)
   const outDir = path.join(dir, `cdktf.out-${process.pid}`);
   fs.mkdirSync(outDir);
-  return (await synthesizeStacks(model, { writeTo: outDir, outDir, repoRoot: dir, perAccount: options.perAccount })).stacks;
+  const { stacks, shapes, fragments } = await synthesizeStacks(model, { writeTo: outDir, outDir, repoRoot: dir, byShape: options.byShape });
+  return { stacks, shapes, fragments };
 }
 
 const dashboardTasks: Record<string, Task> = {
@@ -109,10 +113,10 @@ async function main(): Promise<void> {
   const task = tasks[name];
   if (!task) throw new Error(`unknown benchmark task ${name}`);
   const start = process.hrtime.bigint();
-  await task(dir, arg);
+  const result = await task(dir, arg);
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(JSON.stringify({ ms, maxRssMb }) + '\n');
+  process.stdout.write(JSON.stringify({ ms, maxRssMb, ...(result && typeof result === 'object' ? { result } : {}) }) + '\n');
 }
 
 if (require.main === module) {

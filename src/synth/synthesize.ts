@@ -6,6 +6,7 @@ import { Settings } from '../core/settings';
 import { AccountDesiredState, DeploymentModel } from '../model/desired-state';
 import { AccountStack } from './account-stack';
 import { stackName } from '../core/naming';
+import { composeAccounts, FragmentMismatch, manifestEntryFor, planFragments, RESERVED_PREFIX, synthesizeFragments } from './fragments';
 
 /** Options for `synthesizeStacks`. */
 export interface SynthesizeOptions {
@@ -19,6 +20,8 @@ export interface SynthesizeOptions {
   readonly batchSize?: number;
   /** Synthesise every account separately, as a plain cdktf App would. @default false */
   readonly perAccount?: boolean;
+  /** Synthesise whole stacks, once per distinct account shape, instead of composing them from fragments (the method before fragments; for the benchmark). @default false */
+  readonly byShape?: boolean;
   /**
    * Worker threads for runs of more than one batch. cdktf keeps every token (with its stack trace) in a
    * process-wide map that is never freed, so only a fresh isolate bounds memory. @default 2
@@ -31,8 +34,10 @@ export interface SynthesizeOptions {
 /** What a synth wrote. */
 export interface SynthesisResult {
   readonly stacks: number;
-  /** Distinct account shapes synthesised with cdktf. */
+  /** Distinct account stacks, up to the account ID. */
   readonly shapes: number;
+  /** Resources in the distinct policy and role fragments synthesised with cdktf (0 when synthesised by shape). */
+  readonly fragments: number;
   readonly policies: number;
   readonly roles: number;
   readonly resources: number;
@@ -82,12 +87,18 @@ export function groupByShape(states: readonly AccountDesiredState[]): Shape[] {
   const shapes = new Map<string, Shape>();
   for (const state of states) {
     const text = JSON.stringify(state);
-    const key = text.includes(SHAPE_SENTINEL) ? `unique:${state.account}` : text.split(state.account).join(SHAPE_SENTINEL);
+    const key = text.includes(SHAPE_SENTINEL) || text.includes('PRISMSHAPE') ? `unique:${state.account}` : text.split(state.account).join(SHAPE_SENTINEL);
     let shape = shapes.get(key);
     if (!shape) shapes.set(key, (shape = { template: state, accounts: [] }));
     shape.accounts.push(state.account);
   }
   return [...shapes.values()];
+}
+
+/** The local backend's state file of `account`, relative to its stack's folder (unused by other backends). */
+function localStatePath(ctx: Pick<BatchContext, 'settings' | 'repoRoot' | 'outDir'>, account: string): string {
+  const statePath = ctx.settings.backend.type === 'local' ? path.join(ctx.repoRoot, ctx.settings.backend.dir, `${account}.tfstate`) : '';
+  return path.relative(path.join(ctx.outDir, 'stacks', stackName(account)), statePath);
 }
 
 function specialise(state: AccountDesiredState, from: string, to: string): AccountDesiredState {
@@ -105,9 +116,7 @@ export function synthesizeShapeBatch(batch: ShapeBatch, ctx: BatchContext): Reco
   batch.shapes.forEach((shape, k) => {
     const placeholder = batch.placeholders[k];
     const state = placeholder === shape.template.account ? shape.template : specialise(shape.template, shape.template.account, placeholder);
-    const name = stackName(placeholder);
-    const statePath = ctx.settings.backend.type === 'local' ? path.join(ctx.repoRoot, ctx.settings.backend.dir, `${placeholder}.tfstate`) : '';
-    new AccountStack(app, name, state, ctx.settings, { localStatePath: path.relative(path.join(ctx.outDir, 'stacks', name), statePath) });
+    new AccountStack(app, stackName(placeholder), state, ctx.settings, { localStatePath: localStatePath(ctx, placeholder) });
   });
   app.synth();
   const manifest = (JSON.parse(fs.readFileSync(path.join(ctx.scratch, 'manifest.json'), 'utf8')) as { version: string; stacks: Record<string, StackManifest> });
@@ -187,39 +196,78 @@ async function runOnWorkers(
   return stacks;
 }
 
+/** Fragment resources above which synth does not hold them all in one cdktf App (its token map is never freed), and synthesises per shape on recycled workers instead. */
+const FRAGMENT_LIMIT = 5000;
+
 /**
  * Synthesises one stack per account into `writeTo` (`stacks/account-<id>/cdk.tf.json` and
  * `manifest.json`, as cdktf synth writes them). The caller makes that folder and swaps it into place
  * (src/artifacts/atomic-file.ts), so synth has no say over what it replaces.
  *
- * Each distinct account shape is synthesised once with cdktf under a placeholder account, and every
- * account of that shape gets the result with its ID put back: byte-identical to synthesising each
- * account on its own (tested). Runs of more than one batch go to worker threads.
+ * Every distinct policy and role is synthesised once with cdktf (src/synth/fragments.ts), and each
+ * account's stack is composed from its fragments: byte-identical to synthesising each account on its
+ * own (tested). Accounts whose text holds the reserved placeholder prefix, and libraries of more than
+ * FRAGMENT_LIMIT fragment resources, are synthesised by shape instead (one cdktf synthesis per
+ * distinct account, on worker threads when there is more than one batch).
  */
 export async function synthesizeStacks(model: DeploymentModel, options: SynthesizeOptions): Promise<SynthesisResult> {
   const outDir = path.resolve(options.outDir);
   const tmp = path.resolve(options.writeTo);
   const states = [...model.accounts.values()];
-  const shapes = options.perAccount ? states.map((s) => ({ template: s, accounts: [s.account] })) : groupByShape(states);
-  const batchSize = options.batchSize ?? 50;
-  const batches: ShapeBatch[] = [];
-  for (let i = 0; i < shapes.length; i += batchSize) {
-    const slice = shapes.slice(i, i + batchSize);
-    // a shape of one account is synthesised under its own ID; shared shapes under a placeholder
-    batches.push({ shapes: slice, placeholders: slice.map((s, k) => (s.accounts.length === 1 ? s.accounts[0] : shapeAccount(i + k))) });
-  }
   fs.mkdirSync(path.join(tmp, 'stacks'), { recursive: true });
   const ctx = { tmp, settings: model.settings, repoRoot: options.repoRoot, outDir };
   let done = 0;
   const progress = (accounts: number) => options.onProgress?.((done += accounts), states.length);
-  const workers = options.workers ?? 2;
-  let stacks: Record<string, StackManifest> = {};
-  if (batches.length > 1 && workers > 0) {
-    stacks = await runOnWorkers(batches, ctx, workers, progress);
-  } else {
-    for (const batch of batches) {
-      Object.assign(stacks, synthesizeShapeBatch(batch, { ...ctx, scratch: path.join(tmp, '.scratch') }));
-      progress(batch.shapes.reduce((n, s) => n + s.accounts.length, 0));
+  const stacks: Record<string, StackManifest> = {};
+  let shapes = 0;
+  let fragments = 0;
+
+  let byShape: AccountDesiredState[] = states;
+  const paths = `${outDir}\u0000${path.resolve(options.repoRoot)}`;
+  if (!options.perAccount && !options.byShape && !paths.includes(RESERVED_PREFIX)) {
+    const plan = planFragments(states, model.settings);
+    if (plan.resources <= FRAGMENT_LIMIT) {
+      try {
+        const lib = synthesizeFragments(plan, model.settings, path.join(tmp, '.fragments'), (placeholder) => localStatePath(ctx, placeholder));
+        composeAccounts(lib, plan, (account, text) => {
+          const name = stackName(account);
+          fs.mkdirSync(path.join(tmp, 'stacks', name));
+          fs.writeFileSync(path.join(tmp, 'stacks', name, 'cdk.tf.json'), text);
+          stacks[name] = manifestEntryFor(lib, account);
+        });
+        fs.writeFileSync(path.join(tmp, '.cdktf-version'), lib.version);
+        progress(plan.accounts.length);
+        byShape = plan.aside;
+        shapes = plan.shapes;
+        fragments = plan.resources;
+      } catch (err) {
+        if (!(err instanceof FragmentMismatch)) throw err;
+        // cdktf wrote something composition does not reproduce: synthesise whole stacks instead
+        for (const name of Object.keys(stacks)) fs.rmSync(path.join(tmp, 'stacks', name), { recursive: true, force: true });
+        for (const name of Object.keys(stacks)) delete stacks[name];
+        done = 0;
+      }
+    }
+  }
+
+  if (byShape.length) {
+    const grouped = options.perAccount ? byShape.map((s) => ({ template: s, accounts: [s.account] })) : groupByShape(byShape);
+    shapes += grouped.length;
+    const batchSize = options.batchSize ?? 50;
+    const batches: ShapeBatch[] = [];
+    for (let i = 0; i < grouped.length; i += batchSize) {
+      const slice = grouped.slice(i, i + batchSize);
+      // a shape of one account is synthesised under its own ID; shared shapes under a placeholder
+      batches.push({ shapes: slice, placeholders: slice.map((s, k) => (s.accounts.length === 1 ? s.accounts[0] : shapeAccount(i + k))) });
+    }
+    const workers = options.workers ?? 2;
+    if (batches.length > 1 && workers > 0) {
+      Object.assign(stacks, await runOnWorkers(batches, ctx, workers, progress));
+    } else {
+      for (const batch of batches) {
+        Object.assign(stacks, synthesizeShapeBatch(batch, { ...ctx, scratch: path.join(tmp, '.scratch') }));
+        progress(batch.shapes.reduce((n, s) => n + s.accounts.length, 0));
+      }
     }
   }
   const versionFile = path.join(tmp, '.cdktf-version');
@@ -227,5 +275,5 @@ export async function synthesizeStacks(model: DeploymentModel, options: Synthesi
   for (const name of fs.readdirSync(tmp)) if (name.startsWith('.')) fs.rmSync(path.join(tmp, name), { recursive: true, force: true });
   fs.writeFileSync(path.join(tmp, 'manifest.json'), stableStringify({ stacks, version }));
   const totals = states.map(countResources).reduce((a, b) => ({ policies: a.policies + b.policies, roles: a.roles + b.roles, resources: a.resources + b.resources }), { policies: 0, roles: 0, resources: 0 });
-  return { stacks: states.length, shapes: shapes.length, ...totals, outDir };
+  return { stacks: states.length, shapes, fragments, ...totals, outDir };
 }

@@ -50,6 +50,23 @@ describe('output folders: only ever replacing what Prism made', () => {
     expect(fs.readdirSync(parent)).toEqual(['site']);
   });
 
+  test("replaces synth output that Terraform's lock and plan files were added to, but not other files added to it", async () => {
+    const synth = { flag: '--out', kind: 'synth' as const };
+    await replaceOutputFolder(out, synth, write({ 'stacks/account-111111111111/cdk.tf.json': '{}', 'manifest.json': '{}' }));
+    // what terraform init and prism plan leave in a stack folder
+    write({ 'stacks/account-111111111111/.terraform.lock.hcl': 'lock', 'stacks/account-111111111111/tfplan': 'plan', 'stacks/account-111111111111/.terraform/terraform.tfstate': '{}' })(out);
+    expect(inspectOutputFolder(out, 'synth')).toEqual({ kind: 'ours' });
+    await replaceOutputFolder(out, synth, write({ 'stacks/account-111111111111/cdk.tf.json': '{"v":2}', 'manifest.json': '{}' }));
+    expect(Object.keys(snapshot(out)).sort()).toEqual([OUTPUT_MANIFEST, 'manifest.json', 'stacks/account-111111111111/cdk.tf.json']);
+    // anything else, or the same names elsewhere, is still someone else's
+    write({ 'stacks/account-111111111111/notes.txt': 'mine' })(out);
+    expect(inspectOutputFolder(out, 'synth')).toMatchObject({ kind: 'refused' });
+    fs.rmSync(path.join(out, 'stacks/account-111111111111/notes.txt'));
+    write({ tfplan: 'plan' })(out);
+    expect(inspectOutputFolder(out, 'synth')).toMatchObject({ kind: 'refused' });
+    expect(inspectOutputFolder(out, 'dashboard')).toMatchObject({ kind: 'refused' });
+  });
+
   test.each([
     ['a folder with files of its own', (o: string) => (fs.mkdirSync(o), fs.writeFileSync(path.join(o, 'notes.txt'), 'mine')), /is a folder with other content \(1 entry: notes.txt\) and no \.prism-output\.json/],
     ['a file', (o: string) => fs.writeFileSync(o, 'mine'), /is a file, not a folder/],

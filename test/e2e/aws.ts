@@ -115,9 +115,9 @@ export class Iam {
   }
 
   /** Creates a policy outside Prism (as someone in the console would). */
-  async createPolicy(account: string, name: string, document: object, iamPath = '/'): Promise<string> {
+  async createPolicy(account: string, name: string, document: object, options: { path?: string; description?: string } = {}): Promise<string> {
     const iam = await this.client(account);
-    const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: name, PolicyDocument: JSON.stringify(document), Path: iamPath }));
+    const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: name, PolicyDocument: JSON.stringify(document), Path: options.path ?? '/', ...(options.description ? { Description: options.description } : {}) }));
     return Policy!.Arn!;
   }
 

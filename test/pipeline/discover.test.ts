@@ -63,7 +63,7 @@ describeWithMoto('discover, then synth, against the moto AWS emulator', (python)
   });
 
   test('a Prism-<name> at another IAM path is a conflict, and the preview fails on it', async () => {
-    await iam.createPolicy('333333333333', 'Prism-LogsRead', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:GetLogEvents', Resource: '*' }] }, '/team/');
+    await iam.createPolicy('333333333333', 'Prism-LogsRead', { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'logs:GetLogEvents', Resource: '*' }] }, { path: '/team/' });
     const dir = gitRepo({ ...org(), 'assignments/ops.yaml': 'permissionSet: Ops\naccounts:\n  - "222222222222"\n' });
     change(dir, { 'assignments/ops.yaml': 'permissionSet: Ops\naccounts:\n  - "222222222222"\n  - "333333333333"\n' });
     const reporter = new CollectingReporter();

@@ -57,7 +57,7 @@ describeE2e('the run use cases in process (real terraform, moto)', (tools) => {
     expect(reporter.news.some((n) => n.account === ACCOUNT && /Creation complete|Creating/.test(n.text))).toBe(true);
     expect(reporter.lastProgress).toEqual({ done: 1, total: 1, unit: 'accounts' });
     const status = await rolloutStatus({ dir: clone, policy: 'Read', reporter });
-    expect(status?.summary).toBe('1 success · 0 pending · 0 failed');
+    expect(status.kind === 'rollouts' && status.summary).toBe('1 success · 0 pending · 0 failed');
     expect(await apply({ dir: clone, base: 'HEAD', reporter })).toEqual({ kind: 'nothing', why: 'every account already holds what the repository says' });
     expect(await retry({ dir: clone, policy: 'Read', reporter })).toEqual({ kind: 'nothing', why: 'no failed rollout of Read' });
   });
@@ -81,7 +81,7 @@ describeE2e('the run use cases in process (real terraform, moto)', (tools) => {
     await iam.editInConsole(ACCOUNT, 'Prism-Read', doc('s3:*'));
     const out = path.join(clone, '.prism', 'drift-plan.json');
     await plan({ dir: clone, all: true, refreshOnly: true, out, reporter });
-    const report = drift({ dir: clone, planFiles: [out] });
+    const report = await drift({ dir: clone, planFiles: [out] });
     expect(report.findings).toEqual([expect.objectContaining({ account: ACCOUNT, source: 'terraform' })]);
   });
 });

@@ -2,7 +2,6 @@ import { resolveSettings } from '../../src/core/settings';
 import { RepoDocuments } from '../../src/model/types';
 import { AccountChange, LibraryChanges } from '../../src/change/change-set';
 import { buildPreview, confirmedDeletes, PreviewInput } from '../../src/preview/preview';
-import MarkdownIt from 'markdown-it';
 import { mdText } from '../../src/core/markdown';
 import { GITHUB_COMMENT_LIMIT, PREVIEW_MARKER, previewToJson, readReviewMarker, renderPreview, summaryLine } from '../../src/preview/render';
 import { resultLabels } from '../../src/preview/preview';

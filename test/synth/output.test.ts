@@ -6,10 +6,12 @@ import { DiscoveryResults } from '../../src/model/discovery';
 import { groupByShape, synthesizeStacks, SynthesizeOptions } from '../../src/synth/synthesize';
 import { synthesizeToFolder } from '../../src/pipeline/synth';
 import { loadAndValidate } from '../../src/validate/load-and-validate';
+import { stackName } from '../../src/core/naming';
 import { runPrism } from '../helpers/cli';
 import { writeRepo } from '../helpers/repo';
 import { org } from '../helpers/synth';
-import { generateFleet } from '../../src/bench/generate';
+import { generateFleet, generateRealFleet } from '../../src/bench/generate';
+import { loadDiscoveryResults } from '../../src/artifacts/discovery-file';
 
 /** Synthesises into a new folder `outDir`. */
 function synthInto(model: Parameters<typeof synthesizeStacks>[0], o: Omit<SynthesizeOptions, 'writeTo'>) {
@@ -46,6 +48,47 @@ describe('synth: output', () => {
     for (const f of files) {
       expect(fs.readFileSync(path.join(dir, 'out-shared', f), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'out-alone', f), 'utf8'));
     }
+  });
+
+  test('composing stacks from policy and role fragments is byte-identical to synthesising each account on its own, on a heterogeneous fleet', async () => {
+    // GIVEN 150 accounts with 2 to 8 of 40 permission sets each, a tenth of them adopting policies (each at its own time)
+    const files = Object.fromEntries(generateRealFleet({ accounts: 150 }));
+    const ids = [...new Set([...(files['assignments/set0.yaml'] as string).matchAll(/"(\d{12})"/g)].map((m) => m[1]))];
+    const [a, b, c] = ids;
+    // text that names accounts (the bijection must put back only the account's own ID), Terraform template text,
+    // a trust policy per account, and two accounts whose text holds the reserved placeholder prefix
+    files['policies/CrossAccount.json'] = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: [`arn:aws:s3:::logs-${a}/\${aws:username}/*`, `arn:aws:s3:::logs-${b}/*`] }] });
+    files['permission-sets/Cross.yaml'] = `description: "Reads ${a}'s logs, %{ if true }"\ncustomerManagedPolicies: [CrossAccount, R0]\ntrustPolicy:\n  Version: "2012-10-17"\n  Statement:\n    - Effect: Allow\n      Principal: { AWS: "arn:aws:iam::${a}:root" }\n      Action: sts:AssumeRole\n      Condition: { StringEquals: { "sts:ExternalId": "{account}" } }\n`;
+    files['assignments/cross.yaml'] = `permissionSet: Cross\naccounts: ["${a}", "${b}", "${c}", "${ids[3]}"]\n`;
+    files['permission-sets/Odd.yaml'] = 'description: mentions PRISMPLACEHOLDER7X and PRISMSHAPE1ACCOUNT\ncustomerManagedPolicies: [R1]\n';
+    files['assignments/odd.yaml'] = `permissionSet: Odd\naccounts: ["${ids[4]}", "${ids[5]}"]\n`;
+    const dir = writeRepo(files);
+    const checked = loadAndValidate(dir);
+    expect(checked.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const discovery = loadDiscoveryResults(dir)!;
+    const adopted = Object.keys(discovery.accounts);
+    expect(adopted.length).toBe(15);
+    // and one account where a policy is already managed but missing from the state (imported, not adopted)
+    const managed = { ...discovery, accounts: { ...discovery.accounts, [c]: { status: 'ok' as const, policies: { R0: { state: 'managed' as const, arn: `arn:aws:iam::${c}:policy/Prism-R0` } } } } };
+    const model = buildModel(checked.documents, { discovery: managed });
+    // WHEN
+    const composed = await synthInto(model, { outDir: path.join(dir, 'out-composed'), repoRoot: dir });
+    const alone = await synthInto(model, { outDir: path.join(dir, 'out-alone'), repoRoot: dir, perAccount: true });
+    // THEN fragments were used, and every file is the same, byte for byte
+    expect(composed.fragments).toBeGreaterThan(0);
+    expect(composed.shapes).toBeGreaterThan(100);
+    expect(alone.fragments).toBe(0);
+    const out = listFiles(path.join(dir, 'out-composed'));
+    expect(out).toEqual(listFiles(path.join(dir, 'out-alone')));
+    expect(out.length).toBe(151);
+    for (const f of out) expect(fs.readFileSync(path.join(dir, 'out-composed', f), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'out-alone', f), 'utf8'));
+    // the checks above compare something: adopted and imported policies, and the cross-account text, are there
+    const stack = (id: string) => fs.readFileSync(path.join(dir, 'out-composed', 'stacks', stackName(id), 'cdk.tf.json'), 'utf8');
+    expect(JSON.parse(stack(adopted[1])).import.length).toBeGreaterThan(0);
+    expect(JSON.parse(stack(c)).import).toEqual([{ id: `arn:aws:iam::${c}:policy/Prism-R0`, to: 'aws_iam_policy.cmp_R0' }]);
+    expect(stack(b)).toContain(`logs-${a}/$\${aws:username}`);
+    expect(stack(b)).toContain(`{\\"sts:ExternalId\\":\\"${b}\\"}`);
+    expect(stack(ids[4])).toContain('PRISMPLACEHOLDER7X and PRISMSHAPE1ACCOUNT');
   });
 
   test('a failed synth leaves the previous output untouched and no temporary folder behind', async () => {
