@@ -5,6 +5,19 @@ export type RolloutEvent = 'CREATE' | 'ADOPT' | 'EDIT' | 'ATTACH' | 'DETACH' | '
 /** Where a rollout stands. */
 export type RolloutStatus = 'PENDING' | 'SUCCESS' | 'FAILED';
 
+/**
+ * Identity-center mode: a rollout has two steps, in order. `policy`: the account's policy stack
+ * (Prism-<name> created, edited, adopted or deleted). `provision`: the identity-center stack (the
+ * permission sets that reference it changed, and the account provisioned or reprovisioned). A
+ * delete runs them the other way round: the references go first.
+ */
+export interface RolloutStep {
+  readonly step: 'policy' | 'provision';
+  readonly status: RolloutStatus;
+  readonly error?: string;
+  readonly endedAt?: string;
+}
+
 export const ROLLOUT_EVENTS: readonly RolloutEvent[] = ['CREATE', 'ADOPT', 'EDIT', 'ATTACH', 'DETACH', 'DELETE'];
 export const ROLLOUT_STATUSES: readonly RolloutStatus[] = ['PENDING', 'SUCCESS', 'FAILED'];
 
@@ -31,6 +44,8 @@ export interface RolloutRow {
   readonly runId?: string;
   /** For a retry: the id of the failed rollout it re-runs. */
   readonly retryOf?: string;
+  /** Identity-center mode: each step's outcome; `status` is FAILED when any step failed. */
+  readonly steps?: readonly RolloutStep[];
 }
 
 /** The latest version of each rollout (last line per id), in ledger order. */

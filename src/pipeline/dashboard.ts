@@ -4,7 +4,7 @@ import { replaceOutputFolder } from '../artifacts/atomic-file';
 import { readLedgerRows } from '../artifacts/ledger';
 import { buildDashboard } from '../dashboard/build-dashboard';
 import { writePages } from '../dashboard/write-site';
-import { loadAndValidate } from '../validate/load-and-validate';
+import { loadRepository } from './repository';
 import { Reporter } from './reporter';
 import { protectedFolders } from './synth';
 
@@ -40,7 +40,7 @@ export interface DashboardOutcome {
  */
 export async function dashboard(input: DashboardInput): Promise<DashboardOutcome> {
   const out = path.resolve(input.out ?? path.join(input.dir, '.prism', 'dashboard'));
-  const checked = loadAndValidate(input.dir);
+  const checked = loadRepository(input.dir);
   const errors = checked.diagnostics.filter((d) => d.severity === 'error').length;
   if (errors) input.reporter.info(`dashboard: the repository has ${errors} error(s) (prism validate); invalid files are left out of names and descriptions`);
   const built = buildDashboard(

@@ -15,10 +15,16 @@ import { stackName } from '../core/naming';
 import { buildModel } from '../model/build-model';
 import { DeploymentModel } from '../model/desired-state';
 import { latestRows, materialisedPairs, RolloutRow } from '../model/rollout';
-import { loadAndValidate } from '../validate/load-and-validate';
+import { loadRepository } from './repository';
 import { appendStepSummary, workflowRunUrl } from '../adapters/github/actions';
 import type { LedgerWriter } from '../adapters/git/ledger-store';
 import { ChangeContext, loadChange } from './change';
+import { planIdentityCenterRollouts } from '../apply/provisioning';
+import { IDENTITY_CENTER_STACK } from '../core/naming';
+import { usageError } from '../core/errors';
+import { diffIdentityCenter, identityCenterChanged, IdentityCenterDesiredState } from '../model/identity-center';
+import { AccountDesiredState } from '../model/desired-state';
+import { runIdentityCenterRollouts } from './identity-center';
 import { Refused, refuseOnErrors, Reporter } from './reporter';
 import { synthesizeToFolder } from './synth';
 import { terraformRunner } from './terraform';
@@ -62,7 +68,18 @@ export interface NothingToApply {
  * Applies `accounts` (their stacks synthesised from `model`) and records every draft as a rollout.
  * Rows an earlier run left PENDING and stale are marked interrupted first.
  */
-async function runRollouts(o: RunOptions & { accounts: readonly string[]; model: DeploymentModel; drafts: readonly (RolloutDraft & { retryOf?: string })[]; plansDir?: string }): Promise<RunOutcome> {
+async function runRollouts(
+  o: RunOptions & {
+    accounts: readonly string[];
+    model: DeploymentModel;
+    drafts: readonly (RolloutDraft & { retryOf?: string })[];
+    plansDir?: string;
+    /** Identity-center mode: the state at base, and whether the identity-center stack itself changes. */
+    identityCenter?: { base?: IdentityCenterDesiredState; baseAccounts?: ReadonlyMap<string, AccountDesiredState>; changed: boolean };
+    /** The ledger when it is not written (--no-ledger): accounts whose rollouts failed before. */
+    priorRows?: readonly RolloutRow[];
+  },
+): Promise<RunOutcome> {
   const { dir, reporter, model } = o;
   const settings = model.settings;
   const outDir = path.join(dir, 'cdktf.out');
@@ -108,20 +125,40 @@ async function runRollouts(o: RunOptions & { accounts: readonly string[]; model:
     for (const r of pending) byAccount.set(r.account, [...(byAccount.get(r.account) ?? []), r]);
     const { applyStack } = await import('../adapters/terraform/runner');
     const runner = terraformRunner(dir, settings, o.terraform, reporter);
-    const result = await applyStacks(o.accounts, byAccount, {
-      concurrency: o.concurrency ?? settings.terraform.concurrency,
-      failureTolerance: o.failureTolerance ?? 0,
-      now: () => new Date(),
-      applyAccount: (account) => {
-        reporter.accountNews(account, 'terraform init');
-        return applyStack(runner, account, path.join(outDir, 'stacks', stackName(account)));
-      },
-      onSettled: (account, rows, done, total) => {
-        const failed = rows.filter((r) => r.status === 'FAILED');
-        reporter.accountDone(account, `${failed.length ? `FAILED (${failed[0].error})` : 'SUCCESS'} (${rows.length} rollout(s))`, failed.length === 0);
-        reporter.progress(done, total, 'accounts');
-      },
-    });
+    const onSettled = (account: string, rows: RolloutRow[], done: number, total: number) => {
+      const failed = rows.filter((r) => r.status === 'FAILED');
+      reporter.accountDone(account, `${failed.length ? `FAILED (${failed[0].error})` : 'SUCCESS'} (${rows.length} rollout(s))`, failed.length === 0);
+      reporter.progress(done, total, 'accounts');
+    };
+    const result = model.identityCenter
+      ? await runIdentityCenterRollouts({
+          dir,
+          outDir,
+          model,
+          base: o.identityCenter?.base,
+          baseAccounts: o.identityCenter?.baseAccounts,
+          accounts: o.accounts,
+          pending: byAccount,
+          priorRows: ledger ? ledger.readRows() : o.priorRows ?? [],
+          identityCenterChanged: o.identityCenter?.changed ?? false,
+          concurrency: o.concurrency ?? settings.terraform.concurrency,
+          failureTolerance: o.failureTolerance ?? 0,
+          runner,
+          applyStack,
+          record: async (rows, message) => void (ledger && (await ledger.append(rows, `${message} for ${commit.slice(0, 12)}`))),
+          reporter,
+          onSettled,
+        })
+      : await applyStacks(o.accounts, byAccount, {
+          concurrency: o.concurrency ?? settings.terraform.concurrency,
+          failureTolerance: o.failureTolerance ?? 0,
+          now: () => new Date(),
+          applyAccount: (account) => {
+            reporter.accountNews(account, 'terraform init');
+            return applyStack(runner, account, path.join(outDir, 'stacks', stackName(account)));
+          },
+          onSettled,
+        });
     if (ledger) await ledger.append(result.rows, `prism: ${result.rows.length} rollout(s) settled for ${commit.slice(0, 12)}`);
 
     const all = ledger ? ledger.readRows() : result.rows;
@@ -151,7 +188,11 @@ function accountsOf(ctx: ChangeContext, only: readonly string[] | undefined): st
 /** The accounts `apply` would apply, for a shard matrix. */
 export async function accountsToApply(input: Pick<ApplyInput, 'dir' | 'base' | 'accounts'>): Promise<Refused | { kind: 'accounts'; accounts: string[] }> {
   const ctx = await loadChange({ dir: input.dir, base: input.base });
-  return refuseOnErrors(ctx.head.diagnostics, 'nothing was applied') ?? { kind: 'accounts', accounts: accountsOf(ctx, input.accounts) };
+  const accounts = accountsOf(ctx, undefined);
+  // identity-center mode: a change to the identity-center stack alone still needs an apply job
+  const idc = ctx.headModel.identityCenter;
+  if (idc && identityCenterChanged(diffIdentityCenter(ctx.baseModel.identityCenter, idc)) && !accounts.includes(idc.account)) accounts.push(idc.account);
+  return refuseOnErrors(ctx.head.diagnostics, 'nothing was applied') ?? { kind: 'accounts', accounts: accounts.sort().filter((a) => !input.accounts || input.accounts.includes(a)) };
 }
 
 /** Applies every account the change from `base` to the working tree affects, recording each rollout. */
@@ -159,11 +200,24 @@ export async function apply(input: ApplyInput): Promise<Refused | NothingToApply
   const ctx = await loadChange({ dir: input.dir, base: input.base });
   const refused = refuseOnErrors(ctx.head.diagnostics, 'nothing was applied');
   if (refused) return refused;
-  const drafts = planRollouts(ctx.changes, ctx.library, ctx.headModel);
+  const idc = ctx.headModel.identityCenter ? diffIdentityCenter(ctx.baseModel.identityCenter, ctx.headModel.identityCenter) : undefined;
+  const drafts = idc ? planIdentityCenterRollouts(planRollouts(ctx.changes, ctx.library, ctx.headModel), idc, ctx.headModel) : planRollouts(ctx.changes, ctx.library, ctx.headModel);
   const accounts = accountsOf(ctx, input.accounts);
-  if (accounts.length === 0) return { kind: 'nothing', why: 'the change affects no account' };
-  input.reporter.info(`apply: ${accounts.length} account(s), ${drafts.length} rollout(s)`);
-  return runRollouts({ ...input, accounts, model: ctx.headModel, drafts: drafts.filter((d) => accounts.includes(d.account)) });
+  if (idc && input.accounts) {
+    // the identity-center stack follows every policy stack of the change: one job applies them all
+    const missing = accountsOf(ctx, undefined).filter((a) => !input.accounts!.includes(a));
+    if (missing.length) throw usageError(`in identity-center mode one apply runs every affected account before the ${IDENTITY_CENTER_STACK} stack; --accounts leaves out ${missing.join(', ')}`, 'Run prism apply without --accounts, or with PRISM_SHARDS=1 (one shard).');
+  }
+  if (accounts.length === 0 && !(idc && identityCenterChanged(idc))) return { kind: 'nothing', why: 'the change affects no account' };
+  input.reporter.info(`apply: ${accounts.length} account(s), ${drafts.length} rollout(s)${idc ? `, then the ${IDENTITY_CENTER_STACK} stack` : ''}`);
+  return runRollouts({
+    ...input,
+    accounts,
+    model: ctx.headModel,
+    drafts: drafts.filter((d) => accounts.includes(d.account)),
+    priorRows: ctx.head.ledgerRows,
+    ...(idc ? { identityCenter: { base: ctx.baseModel.identityCenter, baseAccounts: ctx.baseModel.accounts, changed: identityCenterChanged(idc) } } : {}),
+  });
 }
 
 /**
@@ -172,7 +226,7 @@ export async function apply(input: ApplyInput): Promise<Refused | NothingToApply
  */
 export async function retry(input: RunOptions & { readonly policy: string }): Promise<Refused | NothingToApply | RunOutcome> {
   const { dir, policy, reporter } = input;
-  const checked = loadAndValidate(dir);
+  const checked = loadRepository(dir);
   const refused = refuseOnErrors(checked.diagnostics, 'nothing was retried');
   if (refused) return refused;
   // the ledger as the remote has it now
@@ -187,6 +241,7 @@ export async function retry(input: RunOptions & { readonly policy: string }): Pr
   const failed = latestPerAccount(rows, policy).filter((r) => r.status === 'FAILED');
   if (failed.length === 0) return { kind: 'nothing', why: `no failed rollout of ${policy}` };
   const model = buildModel(checked.documents, { materialised: materialisedPairs(rows), accounts: new Set(failed.map((r) => r.account)) });
+  // identity-center mode: a failed provision step retries the identity-center stack too
   reporter.info(`retry: ${policy} in ${failed.length} account(s): ${failed.map((r) => r.account).join(', ')}`);
   return runRollouts({
     ...input,
@@ -194,6 +249,7 @@ export async function retry(input: RunOptions & { readonly policy: string }): Pr
     accounts: failed.map((r) => r.account).filter((a) => model.accounts.has(a)),
     model,
     drafts: failed.map((r) => ({ policy, account: r.account, event: r.event, permissionSets: r.permissionSets ?? [], adoptedAt: r.adoptedAt, retryOf: r.id })),
+    priorRows: rows,
   });
 }
 

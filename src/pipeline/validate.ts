@@ -1,8 +1,8 @@
 /** The validate use case: every problem in the repository, at once. */
 import { Diagnostic } from '../core/diagnostics';
-import { loadAndValidate } from '../validate/load-and-validate';
+import { loadRepository } from './repository';
 
 /** Validates the repository at `dir`; the diagnostics are sorted by file, line and column. */
 export function validate(input: { readonly dir: string }): { readonly diagnostics: readonly Diagnostic[] } {
-  return { diagnostics: loadAndValidate(input.dir).diagnostics };
+  return { diagnostics: loadRepository(input.dir).diagnostics };
 }

@@ -6,6 +6,7 @@ import { AccountChange, ChangeKind, CHANGE_KINDS, LibraryChanges } from '../chan
 import { EditClassification } from '../change/classify';
 import { unifiedDiff } from './line-diff';
 import { PlanSummary } from '../model/terraform';
+import { IdentityCenterPreview, OrganizationsPreview } from './identity-center';
 
 /** One changed policy's part of the preview. */
 export interface PolicyPreview {
@@ -39,6 +40,10 @@ export interface Preview {
   readonly plan?: readonly PlanSummary[];
   /** Deletes not yet confirmed: the check fails until each is. */
   readonly unconfirmedDeletes: readonly string[];
+  /** Identity-center mode: the identity-center stack's changes; sentences speak of permission sets and reprovisioning. */
+  readonly identityCenter?: IdentityCenterPreview;
+  /** Organizational units whose accounts changed. */
+  readonly organizations?: OrganizationsPreview;
 }
 
 /** Inputs of `buildPreview`. */
@@ -57,6 +62,8 @@ export interface PreviewInput {
   /** Edit classifications by policy (computed with iam-expand before the preview is built). */
   readonly classifications?: ReadonlyMap<string, EditClassification>;
   readonly work: { readonly accountsBuilt: number; readonly totalAccounts: number };
+  readonly identityCenter?: IdentityCenterPreview;
+  readonly organizations?: OrganizationsPreview;
 }
 
 const pretty = (doc: object | undefined) => (doc ? JSON.stringify(normalizePolicy(doc as Record<string, unknown>), null, 2) : '');
@@ -133,6 +140,8 @@ export function buildPreview(input: PreviewInput): Preview {
     work: input.work,
     ...(input.plan ? { plan: input.plan } : {}),
     unconfirmedDeletes: policies.filter((p) => p.deleteConfirmed === false).map((p) => p.name),
+    ...(input.identityCenter ? { identityCenter: input.identityCenter } : {}),
+    ...(input.organizations && (input.organizations.sinceLastApply.length || input.organizations.notYetLocked.length) ? { organizations: input.organizations } : {}),
   };
 }
 

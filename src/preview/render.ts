@@ -2,6 +2,7 @@ import { Diagnostic } from '../core/diagnostics';
 import { ChangeKind } from '../change/change-set';
 import { policyOfAddress } from '../core/naming';
 import { PolicyPreview, Preview } from './preview';
+import { identityCenterLines, identityCenterSentence, organizationsLines, reprovisionCount } from './identity-center';
 
 /** Hidden marker that identifies Prism's one comment on a pull request. */
 export const PREVIEW_MARKER = '<!-- prism-propagation-preview -->';
@@ -124,7 +125,7 @@ function section(p: PolicyPreview, preview: Preview, detail: Detail, full: boole
     lines.push('Nothing will propagate: no permission set assigned to an account uses this policy, so the change only updates the library copy.', '');
   }
   for (const kind of p.kinds) {
-    lines.push(sentence(kind, p.byKind[kind]!), '');
+    lines.push(preview.identityCenter ? identityCenterSentence(kind, p.byKind[kind]!, reprovisionCount(kind, p.rows), list) : sentence(kind, p.byKind[kind]!), '');
     if (kind === 'edit' && p.classification) lines.push(...classificationBlock(p.classification, full && detail.diffs));
   }
   if (p.libraryOnly && p.classification) lines.push(...classificationBlock(p.classification, full && detail.diffs));
@@ -170,6 +171,8 @@ function render(preview: Preview, detail: Detail, trimmed: boolean): string {
   }
   if (trimmed) lines.push('> ℹ️ Details were trimmed to fit GitHub\'s 65,536-character comment limit. The full preview is in the job summary and in the `prism-preview` artifact.', '');
   lines.push(...validationBlock(preview.validation));
+  if (preview.identityCenter) lines.push(...identityCenterLines(preview.identityCenter, code));
+  if (preview.organizations) lines.push(...organizationsLines(preview.organizations, code));
   const order = (p: PolicyPreview) => (p.libraryOnly ? 99 : Math.min(...p.kinds.map((k) => ['delete', 'edit', 'create', 'adopt', 'attach', 'detach'].indexOf(k))));
   const sorted = [...preview.policies].sort((a, b) => order(a) - order(b) || (a.name < b.name ? -1 : 1));
   sorted.forEach((p, i) => lines.push(...section(p, preview, detail, i < detail.sections)));
@@ -220,6 +223,7 @@ export function previewToJson(preview: Preview): Record<string, unknown> {
             description: p.description ?? null,
             ...(k === 'delete' ? { confirmed: p.deleteConfirmed ?? false } : {}),
             ...(k === 'edit' && p.classification ? { classification: p.classification.label, added: p.classification.added, removed: p.classification.removed } : {}),
+            ...(preview.identityCenter ? { reprovisionedAccounts: reprovisionCount(k, p.rows) } : {}),
             ...(p.warnings.length ? { warnings: p.warnings } : {}),
           })),
     ),
@@ -227,5 +231,7 @@ export function previewToJson(preview: Preview): Record<string, unknown> {
     validation: preview.validation.map((d) => ({ severity: d.severity, code: d.code, message: d.message, file: d.location?.file ?? null, line: d.location?.line ?? null, column: d.location?.column ?? null })),
     unconfirmedDeletes: preview.unconfirmedDeletes,
     ...(preview.plan ? { plan: preview.plan } : {}),
+    ...(preview.identityCenter ? { identityCenter: preview.identityCenter } : {}),
+    ...(preview.organizations ? { organizations: preview.organizations } : {}),
   };
 }
