@@ -75,7 +75,7 @@ export function checkAssignmentTargets(r: FileReporter, settings: Settings): Ass
     }
     if (!excludeAccounts.includes(a)) excludeAccounts.push(a);
   });
-  if (excludeAccounts.length && organizationalUnits.length === 0 && raw.organizationalUnits === undefined) {
+  if (list('excludeAccounts').length && raw.organizationalUnits === undefined) {
     r.warning('assignment/exclude-without-units', '/excludeAccounts', 'excludeAccounts has no effect without organizationalUnits: it only removes accounts that an organizational unit brings in', {
       at: 'key',
       hint: 'Remove the account from accounts instead.',
