@@ -51,7 +51,10 @@ export function planIdentityCenterRollouts(drafts: readonly RolloutDraft[], chan
 
 /** The policy step of a row, from its latest state: its own step, or (a row written before steps existed) the row itself. */
 function policyStep(row: RolloutRow): Pick<RolloutStep, 'status' | 'error'> {
-  return row.steps?.find((s) => s.step === 'policy') ?? { status: row.status, error: row.error };
+  const step = row.steps?.find((s) => s.step === 'policy');
+  // a run that died during the policy stacks left the step PENDING: whether the policy exists is unknown
+  if (step?.status === 'PENDING' && row.status === 'FAILED') return { status: 'FAILED', error: row.error };
+  return step ?? { status: row.status, error: row.error };
 }
 
 /**

@@ -174,8 +174,10 @@ export const IDC_LOGICAL_IDS = {
   cmpAttachment: (permissionSet: string, cmp: string) => `ps_${encodeKey(permissionSet)}__cmp_${encodeKey(cmp)}`,
   inlinePolicy: (permissionSet: string) => `ps_${encodeKey(permissionSet)}__inline`,
   boundary: (permissionSet: string) => `ps_${encodeKey(permissionSet)}__boundary`,
-  assignment: (permissionSet: string, account: string, principal: { readonly type: 'GROUP' | 'USER'; readonly name?: string; readonly id?: string }) =>
-    `ps_${encodeKey(permissionSet)}__${account}__${principalKey(principal)}`,
+  /** One resource per permission set holds its account assignments, one instance each (for_each). */
+  assignments: (permissionSet: string) => `ps_${encodeKey(permissionSet)}`,
+  /** The instance key of an assignment: account and principal. */
+  assignmentKey: (account: string, principal: { readonly type: 'GROUP' | 'USER'; readonly name?: string; readonly id?: string }) => `${account}__${principalKey(principal)}`,
   /** The data source that looks a named principal up in the identity store. */
   principalLookup: (principal: { readonly type: 'GROUP' | 'USER'; readonly name?: string }) => principalKey(principal),
 } as const;
@@ -191,7 +193,7 @@ export function parseIdentityCenterAddress(address: string): IdentityCenterAddre
   const [type, name] = [address.slice(0, address.indexOf('.')), address.slice(address.indexOf('.') + 1)];
   let m: RegExpExecArray | null;
   if (type === IDC_RESOURCE_TYPES.cmpAttachment && (m = new RegExp(`^ps_(${KEY})__cmp_(${KEY})$`).exec(name))) return { kind: 'cmp-attachment', permissionSet: decodeKey(m[1]), policy: decodeKey(m[2]) };
-  if (type === IDC_RESOURCE_TYPES.assignment && (m = new RegExp(`^ps_(${KEY})__(\\d{12})__`).exec(name))) return { kind: 'assignment', permissionSet: decodeKey(m[1]), account: m[2] };
+  if (type === IDC_RESOURCE_TYPES.assignment && (m = new RegExp(`^ps_(${KEY})\\["(\\d{12})__[A-Za-z0-9_-]+"\\]$`).exec(name))) return { kind: 'assignment', permissionSet: decodeKey(m[1]), account: m[2] };
   if (type === IDC_RESOURCE_TYPES.managedAttachment && (m = new RegExp(`^ps_(${KEY})__aws_`).exec(name))) return { kind: 'aws-attachment', permissionSet: decodeKey(m[1]) };
   if (type === IDC_RESOURCE_TYPES.inlinePolicy && (m = /^ps_([A-Za-z0-9_-]+?)__inline$/.exec(name))) return { kind: 'inline-policy', permissionSet: decodeKey(m[1]) };
   if (type === IDC_RESOURCE_TYPES.boundary && (m = /^ps_([A-Za-z0-9_-]+?)__boundary$/.exec(name))) return { kind: 'boundary', permissionSet: decodeKey(m[1]) };

@@ -125,7 +125,6 @@ export function buildModel(docs: RepoDocuments, options: BuildModelOptions = {})
         ...(adoptedAt ? { adoptedAt } : {}),
       };
     });
-    if (identityCenter && policies.length === 0) continue;
     accounts.set(account, { account, roles, policies });
   }
   return { settings, accounts, ...(identityCenter ? { identityCenter } : {}) };

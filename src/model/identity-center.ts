@@ -237,9 +237,9 @@ export function permissionSetAddresses(state: IdentityCenterDesiredState | undef
   return out;
 }
 
-/** The Terraform address of an account assignment. */
+/** The Terraform address of an account assignment: an instance of its permission set's assignments resource. */
 export function assignmentAddress(a: IdcAssignmentState): string {
-  return `${IDC_RESOURCE_TYPES.assignment}.${IDC_LOGICAL_IDS.assignment(a.permissionSet, a.account, a.principal)}`;
+  return `${IDC_RESOURCE_TYPES.assignment}.${IDC_LOGICAL_IDS.assignments(a.permissionSet)}["${IDC_LOGICAL_IDS.assignmentKey(a.account, a.principal)}"]`;
 }
 
 /**

@@ -3,8 +3,6 @@
  * assignments resolved from the committed organizations lock (never from AWS), in the working tree
  * or at a commit.
  */
-import { readFileAtRef } from '../adapters/git/show-file';
-import { readRepoAtRef } from '../adapters/git/read-tree';
 import { ORGANIZATIONS_LOCK_FILE, parseOrganizationsLock, readOrganizationsLockText } from '../artifacts/organizations-file';
 import { Diagnostic, sortDiagnostics } from '../core/diagnostics';
 import { parseRepo } from '../load/parse-repo';
@@ -38,6 +36,8 @@ export function loadRepository(dir: string): Repository {
 
 /** The same for a commit (read with git, the working tree untouched). */
 export async function loadRepositoryAtRef(dir: string, ref: string): Promise<Repository> {
+  // git only when a commit is read: validate and synth of the working tree never load it
+  const [{ readRepoAtRef }, { readFileAtRef }] = await Promise.all([import('../adapters/git/read-tree'), import('../adapters/git/show-file')]);
   const [entries, lockText] = await Promise.all([readRepoAtRef(dir, ref), readFileAtRef(dir, ref, ORGANIZATIONS_LOCK_FILE)]);
   const loaded = parseRepo(entries);
   const validated = validateRepo(loaded);

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Construct } from 'constructs';
 // cdktf's own classes come from its root (see account-stack.ts); provider classes by deep path
-import { App, ITerraformDependable, TerraformStack, TerraformVariable } from 'cdktf';
+import { App, ITerraformDependable, TerraformIterator, TerraformStack, TerraformVariable } from 'cdktf';
 import { DataAwsIdentitystoreGroup } from '@cdktf/provider-aws/lib/data-aws-identitystore-group';
 import { DataAwsIdentitystoreUser } from '@cdktf/provider-aws/lib/data-aws-identitystore-user';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -129,18 +129,28 @@ export class IdentityCenterStack extends TerraformStack {
       sets.set(ps.permissionSet, { arn: set.arn, parts });
     }
 
-    // account assignments: each after its permission set has all of its policies, so a new account
-    // is provisioned once, with the whole permission set
+    // account assignments: one resource per permission set, one instance per account and principal
+    // (for_each keyed by account and principal, so a key never moves), each after its permission set
+    // has all of its policies, so that a new account is provisioned once, with the whole set
+    const byPermissionSet = new Map<string, Record<string, { account: string; principal_id: string; principal_type: string }>>();
     for (const a of state.assignments) {
-      const set = sets.get(a.permissionSet);
-      if (!set) throw internalError(`assignment of unknown permission set ${a.permissionSet}`);
-      const aid = IDC_LOGICAL_IDS.assignment(a.permissionSet, a.account, a.principal);
-      new SsoadminAccountAssignment(this, aid, {
+      if (!sets.has(a.permissionSet)) throw internalError(`assignment of unknown permission set ${a.permissionSet}`);
+      const instances = byPermissionSet.get(a.permissionSet) ?? {};
+      instances[IDC_LOGICAL_IDS.assignmentKey(a.account, a.principal)] = { account: a.account, principal_id: principalId(a.principal), principal_type: a.principal.type };
+      byPermissionSet.set(a.permissionSet, instances);
+    }
+    for (const [permissionSet, instances] of byPermissionSet) {
+      const set = sets.get(permissionSet)!;
+      const each = TerraformIterator.fromMap(instances);
+      const aid = IDC_LOGICAL_IDS.assignments(permissionSet);
+      // the construct id differs from the permission set's (same name, another resource type)
+      new SsoadminAccountAssignment(this, `assignments_${aid}`, {
+        forEach: each,
         instanceArn,
         permissionSetArn: set.arn,
-        principalId: principalId(a.principal),
-        principalType: a.principal.type,
-        targetId: a.account,
+        principalId: each.getString('principal_id'),
+        principalType: each.getString('principal_type'),
+        targetId: each.getString('account'),
         targetType: 'AWS_ACCOUNT',
         ...(set.parts.length ? { dependsOn: set.parts } : {}),
       }).overrideLogicalId(aid);

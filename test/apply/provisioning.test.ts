@@ -58,9 +58,9 @@ describe('identity-center rollouts', () => {
         exitCode: 1,
         report: {
           planned: true,
-          changes: new Set(['aws_ssoadmin_account_assignment.ps_Dev__111111111111__group_Developers']),
+          changes: new Set(['aws_ssoadmin_account_assignment.ps_Dev["111111111111__group_Developers"]']),
           completed: new Set(),
-          errored: new Set(['aws_ssoadmin_account_assignment.ps_Dev__111111111111__group_Developers']),
+          errored: new Set(['aws_ssoadmin_account_assignment.ps_Dev["111111111111__group_Developers"]']),
           errors: [{ severity: 'error', summary: "waiting for SSO Account Assignment create: unexpected state 'FAILED'", detail: 'in account 111111111111' }],
         },
       },

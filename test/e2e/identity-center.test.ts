@@ -124,6 +124,9 @@ describeE2e('identity-center mode and organizational units against real terrafor
 
   test('CREATE: the policy stacks run first, then the identity-center stack provisions every account', async () => {
     run(['discover', '--base', 'HEAD'], 0);
+    // discovery records what AWS Organizations says now, beside the lock
+    const discovered = JSON.parse(fs.readFileSync(path.join(clone, '.prism', 'discovery.json'), 'utf8'));
+    expect(discovered.organizations.organizationalUnits).toEqual(lock().organizationalUnits);
     run(['plan', '--base', 'HEAD'], 0);
     const p = preview();
     expect(p.policies.map((x: any) => `${x.name} ${x.change} ${x.accounts.sort().join(',')} ${x.reprovisionedAccounts}`)).toEqual([`TeamRead create ${[A, W1, W2].sort().join(',')} 3`]);
@@ -132,7 +135,7 @@ describeE2e('identity-center mode and organizational units against real terrafor
     // the identity-center stack's own plan is in the preview
     const idcPlan = p.plan.find((s: any) => s.account === 'identity-center');
     expect(idcPlan.status).toBe('planned');
-    expect(idcPlan.changes.map((c: any) => c.address)).toEqual(expect.arrayContaining(['aws_ssoadmin_permission_set.ps_Dev', 'aws_ssoadmin_customer_managed_policy_attachment.ps_Dev__cmp_TeamRead', `aws_ssoadmin_account_assignment.ps_Dev__${W2}__group_Developers`]));
+    expect(idcPlan.changes.map((c: any) => c.address)).toEqual(expect.arrayContaining(['aws_ssoadmin_permission_set.ps_Dev', 'aws_ssoadmin_customer_managed_policy_attachment.ps_Dev__cmp_TeamRead', `aws_ssoadmin_account_assignment.ps_Dev["${W2}__group_Developers"]`]));
     const markdown = fs.readFileSync(path.join(clone, '.prism', 'preview.md'), 'utf8');
     expect(markdown).toContain('3 account(s) will be reprovisioned');
     expect(markdown).toContain('### IAM Identity Center');

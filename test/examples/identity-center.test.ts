@@ -28,11 +28,11 @@ describe('the identity-center example', () => {
     const account = JSON.parse(fs.readFileSync(path.join(stacks, 'account-345678901234', 'cdk.tf.json'), 'utf8'));
     expect(Object.keys(account.resource)).toEqual(['aws_iam_policy']);
     const idc = JSON.parse(fs.readFileSync(path.join(stacks, 'identity-center', 'cdk.tf.json'), 'utf8'));
-    const assignments = Object.keys(idc.resource.aws_ssoadmin_account_assignment);
+    const assignments = idc.resource.aws_ssoadmin_account_assignment;
     // Developer: the Workloads OU minus the two production accounts
-    expect(assignments.filter((a) => a.startsWith('ps_Developer__')).sort()).toEqual(['ps_Developer__345678901234__group_developers', 'ps_Developer__456789012345__group_developers']);
+    expect(Object.keys(assignments.ps_Developer.for_each).sort()).toEqual(['345678901234__group_developers', '456789012345__group_developers']);
     // SecurityAuditor: the root, every active account, by group ID
-    expect(assignments.filter((a) => a.startsWith('ps_SecurityAuditor__'))).toHaveLength(8);
+    expect(Object.keys(assignments.ps_SecurityAuditor.for_each)).toHaveLength(8);
     expect(idc.resource.aws_ssoadmin_permissions_boundary_attachment.ps_DataAnalyst__boundary.permissions_boundary.managed_policy_arn).toBe('arn:aws:iam::aws:policy/PowerUserAccess');
     expect(idc.provider.aws[0].allowed_account_ids).toEqual(['901234567890']);
   });

@@ -48,9 +48,10 @@ describe('the identity-center desired state', () => {
 
   test('addresses come from names and account IDs, and decode back', () => {
     const p = { type: 'GROUP' as const, name: 'Data & ML' };
-    const id = IDC_LOGICAL_IDS.assignment('Dev.Ops', '111111111111', p);
-    expect(id).toBe('ps_Dev_2eOps__111111111111__group_Data_20_26_20ML');
-    expect(parseIdentityCenterAddress(`aws_ssoadmin_account_assignment.${id}`)).toEqual({ kind: 'assignment', permissionSet: 'Dev.Ops', account: '111111111111' });
+    const address = assignmentAddress({ permissionSet: 'Dev.Ops', account: '111111111111', principal: p });
+    expect(address).toBe('aws_ssoadmin_account_assignment.ps_Dev_2eOps["111111111111__group_Data_20_26_20ML"]');
+    expect(IDC_LOGICAL_IDS.assignmentKey('111111111111', p)).toBe('111111111111__group_Data_20_26_20ML');
+    expect(parseIdentityCenterAddress(address)).toEqual({ kind: 'assignment', permissionSet: 'Dev.Ops', account: '111111111111' });
     expect(parseIdentityCenterAddress('aws_ssoadmin_customer_managed_policy_attachment.ps_Dev__cmp_S3_2eRead')).toEqual({ kind: 'cmp-attachment', permissionSet: 'Dev', policy: 'S3.Read' });
     expect(parseIdentityCenterAddress('aws_ssoadmin_permission_set.ps_Dev')).toEqual({ kind: 'permission-set', permissionSet: 'Dev' });
     expect(parseIdentityCenterAddress('aws_iam_policy.cmp_S3Read')).toBeUndefined();
@@ -93,11 +94,11 @@ describe('ordering: what waits for an account whose policy stack failed', () => 
   test('a new assignment in a blocked account waits; its permission set goes ahead elsewhere', () => {
     const held = heldBack(base, grown, new Set(['444444444444']));
     expect(held.permissionSets.size).toBe(0);
-    expect(held.assignments.map(assignmentAddress)).toEqual(['aws_ssoadmin_account_assignment.ps_Ops__444444444444__group_Operators']);
+    expect(held.assignments.map(assignmentAddress)).toEqual(['aws_ssoadmin_account_assignment.ps_Ops["444444444444__group_Operators"]']);
     const targets = applyTargets(base, grown, held)!;
     expect(targets).toContain('aws_ssoadmin_customer_managed_policy_attachment.ps_Ops__cmp_Billing');
-    expect(targets).toContain('aws_ssoadmin_account_assignment.ps_Ops__333333333333__group_Operators');
-    expect(targets).not.toContain('aws_ssoadmin_account_assignment.ps_Ops__444444444444__group_Operators');
+    expect(targets).toContain('aws_ssoadmin_account_assignment.ps_Ops["333333333333__group_Operators"]');
+    expect(targets).not.toContain('aws_ssoadmin_account_assignment.ps_Ops["444444444444__group_Operators"]');
   });
 
   test('a permission set already provisioned to a blocked account waits entirely; the others go ahead', () => {

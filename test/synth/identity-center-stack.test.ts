@@ -51,11 +51,19 @@ describe('synth in identity-center mode', () => {
   });
 
   test('assignments: named principals are looked up in the identity store; each waits for its permission set\'s policies', () => {
+    // one resource per permission set, one instance per account and principal
     const a = stack.resource.aws_ssoadmin_account_assignment;
-    expect(Object.keys(a).sort()).toContain('ps_Dev__111111111111__group_Developers');
-    expect(a.ps_Dev__111111111111__group_Developers).toMatchObject({ principal_id: '${data.aws_identitystore_group.group_Developers.group_id}', principal_type: 'GROUP', target_id: '111111111111', target_type: 'AWS_ACCOUNT' });
-    expect(a['ps_Dev__111111111111__userid_0123456789-abcdef01-2345-6789-abcd-ef0123456789'].principal_id).toBe('0123456789-abcdef01-2345-6789-abcd-ef0123456789');
-    expect(a.ps_Dev__111111111111__group_Developers.depends_on.sort()).toEqual([
+    expect(Object.keys(a).sort()).toEqual(['ps_Dev', 'ps_Finance', 'ps_Ops']);
+    expect(a.ps_Dev).toMatchObject({ permission_set_arn: '${aws_ssoadmin_permission_set.ps_Dev.arn}', principal_id: '${each.value.principal_id}', principal_type: '${each.value.principal_type}', target_id: '${each.value.account}', target_type: 'AWS_ACCOUNT' });
+    expect(Object.keys(a.ps_Dev.for_each).sort()).toEqual([
+      '111111111111__group_Developers',
+      '111111111111__userid_0123456789-abcdef01-2345-6789-abcd-ef0123456789',
+      '222222222222__group_Developers',
+      '222222222222__userid_0123456789-abcdef01-2345-6789-abcd-ef0123456789',
+    ]);
+    expect(a.ps_Dev.for_each['111111111111__group_Developers']).toEqual({ account: '111111111111', principal_id: '${data.aws_identitystore_group.group_Developers.group_id}', principal_type: 'GROUP' });
+    expect(a.ps_Dev.for_each['111111111111__userid_0123456789-abcdef01-2345-6789-abcd-ef0123456789'].principal_id).toBe('0123456789-abcdef01-2345-6789-abcd-ef0123456789');
+    expect(a.ps_Dev.depends_on.sort()).toEqual([
       'aws_ssoadmin_customer_managed_policy_attachment.ps_Dev__cmp_LogsRead',
       'aws_ssoadmin_customer_managed_policy_attachment.ps_Dev__cmp_S3Read',
       'aws_ssoadmin_managed_policy_attachment.ps_Dev__aws_ReadOnlyAccess',
@@ -87,7 +95,7 @@ describe('synth in identity-center mode', () => {
       else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (walk(k), walk(x));
     };
     walk({ resource: stack.resource, data: stack.data, provider: stack.provider });
-    for (const ref of found) expect(ref).toMatch(/^\$\{(var\.assume_role_arn|aws_ssoadmin_permission_set\.ps_[A-Za-z0-9_-]+\.arn|data\.aws_identitystore_(group\.group_[A-Za-z0-9_-]+\.group_id|user\.user_[A-Za-z0-9_-]+\.user_id))\}$/);
+    for (const ref of found) expect(ref).toMatch(/^\$\{(var\.assume_role_arn|each\.value\.(account|principal_id|principal_type)|aws_ssoadmin_permission_set\.ps_[A-Za-z0-9_-]+\.arn|data\.aws_identitystore_(group\.group_[A-Za-z0-9_-]+\.group_id|user\.user_[A-Za-z0-9_-]+\.user_id))\}$/);
     expect(found.size).toBeGreaterThan(4);
     expect(stack.resource.aws_ssoadmin_permission_set.ps_Finance.description).toBe('Finance $${path.cwd} %%{ if true }x%%{ endif }');
     const groups = Object.values(stack.data.aws_identitystore_group).map((g) => g.alternate_identifier.unique_attribute.attribute_value);
@@ -106,8 +114,13 @@ describe('synth in identity-center mode', () => {
     const after = idcStack(grown.outDir);
     for (const address of addresses(before)) {
       const [type, name] = address.split('.');
-      expect(after.resource[type][name]).toEqual(before.resource[type][name]);
+      const { for_each: was, ...rest } = before.resource[type][name];
+      const { for_each: now, ...restNow } = after.resource[type][name];
+      expect(restNow).toEqual(rest);
+      // an assignment instance is keyed by account and principal: existing keys keep their values
+      if (was) for (const [key, value] of Object.entries(was)) expect(now[key]).toEqual(value);
     }
+    expect(Object.keys(after.resource.aws_ssoadmin_account_assignment.ps_Dev.for_each)).toContain('555555555555__group_Developers');
   });
 
   test('roles mode writes no identity-center stack', async () => {
