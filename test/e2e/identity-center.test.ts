@@ -7,9 +7,9 @@
  * wrong order fails here as it would in AWS.
  *
  * The steps share one organisation, in order: OU resolution, CREATE across an OU, an account that
- * joins the OU and whose policy stack fails (it is not provisioned; its row says why), the retry,
- * ATTACH and DETACH as permission-set changes plus reprovisioning, an account that leaves the OU, and
- * a DELETE whose references go before the policy.
+ * joins the OU and whose policy stack fails (it is not provisioned; its row says why), the retry, an
+ * ATTACH held back everywhere while one account of the permission set is not ready (then retried),
+ * DETACH, an account that leaves the OU, and a DELETE whose references go before the policy.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -211,22 +211,41 @@ describeE2e('identity-center mode and organizational units against real terrafor
     expect((await idc.reservedRoles(NEW)).get('AWSReservedSSO_Dev')).toEqual(['Prism-TeamRead', 'ReadOnlyAccess']);
   });
 
-  test('ATTACH is a permission-set change plus reprovisioning of every account; DETACH the reverse, and the policy stays', async () => {
+  test('ATTACH waits entirely while one account of the permission set is not ready (it would reprovision all of them); the retry attaches it everywhere', async () => {
     const accounts = [A, W1, W2, NEW].sort();
     // ATTACH: Logs is created in each account first, then Dev references it and is reprovisioned
     change(clone, { 'policies/Logs.json': LOGS, 'permission-sets/Dev.yaml': devSet(['TeamRead', 'Logs']) });
     const p = preview();
     expect(p.policies.map((x: any) => `${x.name} ${x.change} ${x.accounts.length} ${x.reprovisionedAccounts}`)).toEqual(['Logs create 4 4']);
     expect(p.identityCenter.reprovisioned).toEqual({ Dev: accounts });
-    let base = mergeWorkingTree(clone, 'merge: Dev gets Logs');
-    run(['apply', '--base', base], 0);
-    expect(brief(rollouts(clone, env, 'Logs').latest)).toEqual(accounts.map((a) => `${a} CREATE SUCCESS`));
-    // Dev changed, so the provider reprovisioned it everywhere: TeamRead's rows record that too
-    expect(brief(rollouts(clone, env, 'TeamRead').latest)).toEqual(accounts.map((a) => `${a} ATTACH SUCCESS`));
-    for (const account of accounts) expect((await idc.reservedRoles(account)).get('AWSReservedSSO_Dev')).toEqual(['Prism-Logs', 'Prism-TeamRead', 'ReadOnlyAccess']);
+    // a hand-made Prism-Logs in W1 fails W1's policy stack; Dev is provisioned to W1, so no account gets the change
+    await iam.createPolicy(W1, 'Prism-Logs', doc({ Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' }));
+    const base = mergeWorkingTree(clone, 'merge: Dev gets Logs');
+    expect(run(['apply', '--base', base]).code).toBe(1);
+    const held = rollouts(clone, env, 'Logs').latest as any[];
+    expect(held.map((r) => `${r.account} ${r.event} ${r.status} ${r.steps.map((x: any) => `${x.step}:${x.status}`).join(' ')}`).sort()).toEqual(
+      accounts.map((a) => `${a} CREATE FAILED ${a === W1 ? 'policy:FAILED' : 'policy:SUCCESS'} provision:FAILED`),
+    );
+    expect(held.find((r) => r.account === A).steps[1].error).toMatch(new RegExp(`^held back: permission set\\(s\\) Dev are also provisioned to account\\(s\\) ${W1}`));
+    expect((await idc.permissionSets(instanceArn)).get('Dev')!.customerManagedPolicies).toEqual(['/Prism-TeamRead']);
+    for (const account of accounts) expect((await idc.reservedRoles(account)).get('AWSReservedSSO_Dev')).toEqual(['Prism-TeamRead', 'ReadOnlyAccess']);
 
-    // DETACH: the reference goes and every account is reprovisioned; Prism-Logs stays, attached to nothing
-    base = merge(clone, { 'permission-sets/Dev.yaml': devSet(['TeamRead']) }, 'merge: Dev drops Logs');
+    // fixed by hand; the retry creates Prism-Logs in W1, then Dev references it and reprovisions every account
+    await idc.deletePolicy(W1, 'Prism-Logs');
+    run(['retry', 'Logs'], 0);
+    expect(brief(rollouts(clone, env, 'Logs').latest)).toEqual(accounts.map((a) => `${a} CREATE SUCCESS`));
+    expect((await idc.permissionSets(instanceArn)).get('Dev')!.customerManagedPolicies).toEqual(['/Prism-Logs', '/Prism-TeamRead']);
+    for (const account of accounts) expect((await idc.reservedRoles(account)).get('AWSReservedSSO_Dev')).toEqual(['Prism-Logs', 'Prism-TeamRead', 'ReadOnlyAccess']);
+    // Dev changed, so TeamRead's rows record its reprovisioning too: held back at first, then retried
+    expect(brief(rollouts(clone, env, 'TeamRead').latest)).toEqual(accounts.map((a) => `${a} ATTACH FAILED`));
+    run(['retry', 'TeamRead'], 0);
+    expect(brief(rollouts(clone, env, 'TeamRead').latest)).toEqual(accounts.map((a) => `${a} ATTACH SUCCESS`));
+  });
+
+  test('DETACH is a permission-set change plus reprovisioning of every account; the policy stays', async () => {
+    const accounts = [A, W1, W2, NEW].sort();
+    // the reference goes and every account is reprovisioned; Prism-Logs stays, attached to nothing
+    const base = merge(clone, { 'permission-sets/Dev.yaml': devSet(['TeamRead']) }, 'merge: Dev drops Logs');
     run(['apply', '--base', base], 0);
     expect(brief(rollouts(clone, env, 'Logs').latest)).toEqual(accounts.map((a) => `${a} DETACH SUCCESS`));
     expect((await idc.permissionSets(instanceArn)).get('Dev')!.customerManagedPolicies).toEqual(['/Prism-TeamRead']);
