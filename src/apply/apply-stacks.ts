@@ -24,6 +24,8 @@ export interface ApplyStacksResult {
   readonly failedAccounts: string[];
   /** Accounts never started because the failure tolerance was exceeded. */
   readonly skippedAccounts: string[];
+  /** Identity-center mode: the identity-center stack holds everything the repository says (applied in full, or nothing to apply). */
+  readonly identityCenterComplete?: boolean;
 }
 
 /**

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { usageError } from '../core/errors';
 import { DiscoveryResults } from '../model/discovery';
 import { writeFileAtomic } from './atomic-file';
+import { checkOrganizationsSnapshot } from './organizations-file';
 
 /** The default discovery results file, relative to the repository root. */
 export const DEFAULT_DISCOVERY_FILE = path.join('.prism', 'discovery.json');
@@ -20,6 +21,10 @@ export function checkDiscoveryResults(value: unknown): string | undefined {
   const v = value as DiscoveryResults;
   if (!v || typeof v !== 'object' || v.version !== DISCOVERY_VERSION || typeof v.accounts !== 'object' || v.accounts === null) {
     return 'expected {"version": 1, "generatedAt": ..., "accounts": {...}}';
+  }
+  if (v.organizations !== undefined) {
+    const problem = checkOrganizationsSnapshot(v.organizations);
+    if (problem) return `organizations: ${problem}`;
   }
   for (const [account, a] of Object.entries(v.accounts)) {
     if (!/^\d{12}$/.test(account)) return `account key ${JSON.stringify(account)} is not a 12-digit account ID`;

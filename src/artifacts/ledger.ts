@@ -26,6 +26,8 @@ export const RUNS_DIR = `${LEDGER_DIR}/runs`;
 export interface Watermark {
   readonly type: 'applied';
   readonly account: string;
+  /** Set for a stack that is not the account's own: `identity-center` (in the identity-center account). */
+  readonly stack?: string;
   readonly commit: string;
   readonly stateHash: string;
   readonly at: string;
@@ -92,10 +94,10 @@ export function parseLedger(files: readonly { path: string; text: string }[]): L
   return { rows, watermarks, problems };
 }
 
-/** The latest watermark of each account (ledger order: the later line wins). */
+/** The latest watermark of each account, keyed by account ID (a stack of its own, by its name; ledger order: the later line wins). */
 export function latestWatermarks(watermarks: readonly Watermark[]): Map<string, Watermark> {
   const out = new Map<string, Watermark>();
-  for (const w of watermarks) out.set(w.account, w);
+  for (const w of watermarks) out.set(w.stack ?? w.account, w);
   return out;
 }
 

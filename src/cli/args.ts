@@ -1,6 +1,6 @@
 /** Flag value parsers: each names the flag and the value expected in its usage error. */
 import { usageError } from '../core/errors';
-import { findRepository } from '../pipeline/repository';
+import { findRepository } from '../pipeline/find-repository';
 
 /** Checks that a flag has one of the allowed values. */
 export function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {

@@ -8,6 +8,7 @@ const COMMANDS: Record<string, { readonly summary: string; readonly load: () => 
   validate: { summary: 'check policies, permission sets, assignments and settings', load: async () => (await import('./commands/validate')).command as CommandSpec },
   synth: { summary: 'write one Terraform (CDKTF) stack per AWS account to cdktf.out', load: async () => (await import('./commands/synth')).command as CommandSpec },
   discover: { summary: 'look up what each AWS account holds: adoption, drift, delete pre-checks', load: async () => (await import('./commands/discover')).command as CommandSpec },
+  organizations: { summary: 'resolve the organizational units of assignments through AWS Organizations; --update the lock', load: async () => (await import('./commands/organizations')).command as CommandSpec },
   plan: { summary: 'terraform plan for every affected account stack, summarised for the preview', load: async () => (await import('./commands/plan')).command as CommandSpec },
   preview: { summary: 'the propagation preview of a change, as markdown or JSON, posted on the PR', load: async () => (await import('./commands/preview')).command as CommandSpec },
   apply: { summary: 'apply the affected accounts and record each rollout in the ledger', load: async () => (await import('./commands/apply')).command as CommandSpec },

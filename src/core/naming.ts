@@ -142,6 +142,65 @@ export function textNamesAnyPolicy(text: string): boolean {
   return text.includes(`:policy/${POLICY_PREFIX}`);
 }
 
+// --- the identity-center stack (identity-center mode) -----------------------------------------
+
+/** The one stack of identity-center mode (and its folder in cdktf.out/stacks, and its key in plan files). */
+export const IDENTITY_CENTER_STACK = 'identity-center';
+
+/** Where IAM Identity Center puts the AWSReservedSSO_* roles it provisions: Prism's roles in identity-center mode. */
+export const IDC_RESERVED_ROLE_PATH = '/aws-reserved/sso.amazonaws.com/';
+
+/** Terraform types of the identity-center stack. */
+export const IDC_RESOURCE_TYPES = {
+  permissionSet: 'aws_ssoadmin_permission_set',
+  managedAttachment: 'aws_ssoadmin_managed_policy_attachment',
+  cmpAttachment: 'aws_ssoadmin_customer_managed_policy_attachment',
+  inlinePolicy: 'aws_ssoadmin_permission_set_inline_policy',
+  boundary: 'aws_ssoadmin_permissions_boundary_attachment',
+  assignment: 'aws_ssoadmin_account_assignment',
+  group: 'aws_identitystore_group',
+  user: 'aws_identitystore_user',
+} as const;
+
+/** A principal as a stable key: `group_<name>`, `groupid_<id>`, `user_<name>`, `userid_<id>` (encoded). */
+export function principalKey(p: { readonly type: 'GROUP' | 'USER'; readonly name?: string; readonly id?: string }): string {
+  return `${p.type === 'GROUP' ? 'group' : 'user'}${p.id !== undefined ? 'id' : ''}_${encodeKey(p.id ?? p.name ?? '')}`;
+}
+
+/** Logical IDs of the identity-center stack, from permission-set, policy and principal names and account IDs. */
+export const IDC_LOGICAL_IDS = {
+  permissionSet: (permissionSet: string) => `ps_${encodeKey(permissionSet)}`,
+  awsAttachment: (permissionSet: string, awsPolicyName: string) => `ps_${encodeKey(permissionSet)}__aws_${encodeKey(awsPolicyName)}`,
+  cmpAttachment: (permissionSet: string, cmp: string) => `ps_${encodeKey(permissionSet)}__cmp_${encodeKey(cmp)}`,
+  inlinePolicy: (permissionSet: string) => `ps_${encodeKey(permissionSet)}__inline`,
+  boundary: (permissionSet: string) => `ps_${encodeKey(permissionSet)}__boundary`,
+  /** One resource per permission set holds its account assignments, one instance each (for_each). */
+  assignments: (permissionSet: string) => `ps_${encodeKey(permissionSet)}`,
+  /** The instance key of an assignment: account and principal. */
+  assignmentKey: (account: string, principal: { readonly type: 'GROUP' | 'USER'; readonly name?: string; readonly id?: string }) => `${account}__${principalKey(principal)}`,
+  /** The data source that looks a named principal up in the identity store. */
+  principalLookup: (principal: { readonly type: 'GROUP' | 'USER'; readonly name?: string }) => principalKey(principal),
+} as const;
+
+/** What an identity-center stack address is about, decoded. */
+export type IdentityCenterAddressMeaning =
+  | { readonly kind: 'permission-set' | 'aws-attachment' | 'inline-policy' | 'boundary'; readonly permissionSet: string }
+  | { readonly kind: 'cmp-attachment'; readonly permissionSet: string; readonly policy: string }
+  | { readonly kind: 'assignment'; readonly permissionSet: string; readonly account: string };
+
+/** Decodes an identity-center stack address; undefined for anything else. */
+export function parseIdentityCenterAddress(address: string): IdentityCenterAddressMeaning | undefined {
+  const [type, name] = [address.slice(0, address.indexOf('.')), address.slice(address.indexOf('.') + 1)];
+  let m: RegExpExecArray | null;
+  if (type === IDC_RESOURCE_TYPES.cmpAttachment && (m = new RegExp(`^ps_(${KEY})__cmp_(${KEY})$`).exec(name))) return { kind: 'cmp-attachment', permissionSet: decodeKey(m[1]), policy: decodeKey(m[2]) };
+  if (type === IDC_RESOURCE_TYPES.assignment && (m = new RegExp(`^ps_(${KEY})\\["(\\d{12})__[A-Za-z0-9_-]+"\\]$`).exec(name))) return { kind: 'assignment', permissionSet: decodeKey(m[1]), account: m[2] };
+  if (type === IDC_RESOURCE_TYPES.managedAttachment && (m = new RegExp(`^ps_(${KEY})__aws_`).exec(name))) return { kind: 'aws-attachment', permissionSet: decodeKey(m[1]) };
+  if (type === IDC_RESOURCE_TYPES.inlinePolicy && (m = /^ps_([A-Za-z0-9_-]+?)__inline$/.exec(name))) return { kind: 'inline-policy', permissionSet: decodeKey(m[1]) };
+  if (type === IDC_RESOURCE_TYPES.boundary && (m = /^ps_([A-Za-z0-9_-]+?)__boundary$/.exec(name))) return { kind: 'boundary', permissionSet: decodeKey(m[1]) };
+  if (type === IDC_RESOURCE_TYPES.permissionSet && (m = /^ps_([A-Za-z0-9_-]+)$/.exec(name))) return { kind: 'permission-set', permissionSet: decodeKey(m[1]) };
+  return undefined;
+}
+
 // --- stacks and keys -------------------------------------------------------------------------
 
 /** The name of an account's stack (and its folder in cdktf.out/stacks). */

@@ -23,8 +23,46 @@ export type BackendSettings =
       readonly roleArn?: string;
     };
 
+/** How permission sets reach accounts: Prism's own IAM roles (the default), or IAM Identity Center. */
+export type PrismMode = 'roles' | 'identity-center';
+
+/**
+ * IAM Identity Center mode: where the IdC instance lives and how Prism reaches it. Permission sets
+ * become IdC permission sets in one stack for `account` (the management account or a delegated
+ * administrator); account stacks keep only the Prism-<name> policies.
+ */
+export interface IdentityCenterSettings {
+  /** arn:aws:sso:::instance/ssoins-... */
+  readonly instanceArn: string;
+  /** d-... : principals named in assignments are looked up here. */
+  readonly identityStoreId: string;
+  /** The management or delegated-administrator account that holds the IdC stack. */
+  readonly account: string;
+  /** The IdC instance's home region. @default settings.region */
+  readonly region: string;
+  /** The role Terraform assumes in `account` to apply. @default settings.deployRole */
+  readonly deployRole: AssumeRoleSettings;
+  /** The read-only role for plan in `account`. @default settings.planRole */
+  readonly planRole: AssumeRoleSettings;
+  /** The IdC permission set name, with `{permissionSet}`. @default '{permissionSet}' */
+  readonly namePattern: string;
+}
+
+/** Where Prism reads AWS Organizations to resolve organizational units in assignments. */
+export interface OrganizationsSettings {
+  /** The management account or a delegated administrator for Organizations. @default identityCenter.account */
+  readonly account?: string;
+  /** The role assumed there. @default settings.planRole */
+  readonly role: AssumeRoleSettings;
+}
+
 /** Prism's settings after defaults are applied. Read from `context.prism` in cdktf.json. */
 export interface Settings {
+  /** @default 'roles' */
+  readonly mode: PrismMode;
+  /** Present in identity-center mode (the schema requires it there). */
+  readonly identityCenter?: IdentityCenterSettings;
+  readonly organizations: OrganizationsSettings;
   /** @default 'us-east-1' */
   readonly region: string;
   /** @default role PrismDeploy */
@@ -105,6 +143,21 @@ export function resolveSettings(raw: Raw | undefined): Settings {
   const r = raw ?? {};
   const region: string = r.region ?? 'us-east-1';
   const b = r.backend ?? { type: 'local' };
+  const deployRole = assumeRole(r.deployRole, 'PrismDeploy');
+  const planRole = assumeRole(r.planRole, 'PrismPlan');
+  const idc = r.identityCenter;
+  const identityCenter: IdentityCenterSettings | undefined = idc
+    ? {
+        instanceArn: idc.instanceArn,
+        identityStoreId: idc.identityStoreId,
+        account: idc.account,
+        region: idc.region ?? region,
+        deployRole: idc.deployRole ? assumeRole(idc.deployRole, 'PrismDeploy') : deployRole,
+        planRole: idc.planRole ? assumeRole(idc.planRole, 'PrismPlan') : planRole,
+        namePattern: idc.namePattern ?? '{permissionSet}',
+      }
+    : undefined;
+  const orgAccount: string | undefined = r.organizations?.account ?? idc?.account;
   const backend: BackendSettings =
     b.type === 's3'
       ? {
@@ -119,9 +172,12 @@ export function resolveSettings(raw: Raw | undefined): Settings {
         }
       : { type: 'local', dir: b.dir ?? 'terraform-state' };
   return {
+    mode: r.mode ?? 'roles',
+    ...(identityCenter ? { identityCenter } : {}),
+    organizations: { ...(orgAccount ? { account: orgAccount } : {}), role: r.organizations?.role ? assumeRole(r.organizations.role, 'PrismPlan') : planRole },
     region,
-    deployRole: assumeRole(r.deployRole, 'PrismDeploy'),
-    planRole: assumeRole(r.planRole, 'PrismPlan'),
+    deployRole,
+    planRole,
     backend,
     roles: {
       namePattern: r.roles?.namePattern ?? 'Prism-{permissionSet}',
@@ -140,6 +196,18 @@ export function resolveSettings(raw: Raw | undefined): Settings {
     extraAwsManagedPolicies: r.extraAwsManagedPolicies ?? [],
     extraIamActions: r.extraIamActions ?? [],
   };
+}
+
+/** The IdC permission set name a Prism permission set gets. */
+export function identityCenterPermissionSetName(settings: Settings, permissionSet: string): string {
+  return (settings.identityCenter?.namePattern ?? '{permissionSet}').replace(/\{permissionSet\}/g, permissionSet);
+}
+
+/** Seconds as an ISO-8601 duration (PT8H, PT1H30M), as IAM Identity Center takes a session duration. */
+export function secondsToDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return `PT${h ? `${h}H` : ''}${m ? `${m}M` : ''}` || 'PT1H';
 }
 
 /** The longest permission-set name whose role name fits AWS's 64-character limit. */

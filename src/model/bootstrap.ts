@@ -31,6 +31,13 @@ export interface BootstrapDocuments {
   readonly planPolicy: PolicyDocument;
   readonly deployTrust: PolicyDocument;
   readonly planTrust: PolicyDocument;
+  /**
+   * Identity-center mode, only in the IAM Identity Center account: what Terraform needs there for the
+   * identity-center stack (deploy) and its plan, each attached to the account's deploy and plan roles.
+   */
+  readonly identityCenter?: { readonly deployPolicy: PolicyDocument; readonly planPolicy: PolicyDocument };
+  /** Only in the account Prism reads AWS Organizations from: the reads that resolve organizational units (for the plan role). */
+  readonly organizationsPolicy?: PolicyDocument;
   /** Only in the hub account. */
   readonly hub?: { readonly deployTrust: PolicyDocument; readonly planTrust: PolicyDocument; readonly deployPolicy: PolicyDocument; readonly planPolicy: PolicyDocument };
 }
@@ -95,13 +102,17 @@ export function bootstrapDocuments(settings: Settings, account: string, options:
       },
     ],
   });
+  // identity-center mode: IAM Identity Center makes the roles, so member accounts only manage policies
+  const idcMode = settings.mode === 'identity-center';
   const docs: BootstrapDocuments = {
     deployRoleName: roleName(settings.deployRole.arnPattern),
     planRoleName: roleName(settings.planRole.arnPattern),
-    deployPolicy,
-    planPolicy,
+    deployPolicy: idcMode ? { ...deployPolicy, Statement: [deployPolicy.Statement[0]] } : deployPolicy,
+    planPolicy: idcMode ? { ...planPolicy, Statement: [planPolicy.Statement[0]] } : planPolicy,
     deployTrust: trustHub(HUB_DEPLOY_ROLE),
     planTrust: trustHub(HUB_PLAN_ROLE),
+    ...(idcMode && settings.identityCenter?.account === account ? { identityCenter: identityCenterPolicies(settings) } : {}),
+    ...(settings.organizations.account === account ? { organizationsPolicy: organizationsPolicy() } : {}),
   };
   if (account !== options.hubAccount) return docs;
   const oidc = (subjects: string[]) => ({
@@ -130,5 +141,79 @@ export function bootstrapDocuments(settings: Settings, account: string, options:
       deployPolicy: assume(docs.deployRoleName),
       planPolicy: assume(docs.planRoleName),
     },
+  };
+}
+
+/**
+ * What Terraform needs in the IAM Identity Center account for the identity-center stack, and no
+ * more: the permission-set and account-assignment actions on this instance only (its permission sets
+ * and the accounts it assigns), and identity-store reads to look named groups and users up. The plan
+ * role gets only the reads.
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsiamidentitycentersuccessortoawssinglesign-on.html
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentitystore.html
+ */
+export function identityCenterPolicies(settings: Settings): { deployPolicy: PolicyDocument; planPolicy: PolicyDocument } {
+  const idc = settings.identityCenter!;
+  const partition = /^arn:([^:]+):/.exec(idc.instanceArn)?.[1] ?? 'aws';
+  const instanceId = idc.instanceArn.split('/').pop()!;
+  const ssoResources = [idc.instanceArn, `arn:${partition}:sso:::permissionSet/${instanceId}/*`, `arn:${partition}:sso:::account/*`];
+  const storeResources = [`arn:${partition}:identitystore::${idc.account}:identitystore/${idc.identityStoreId}`, `arn:${partition}:identitystore:::group/*`, `arn:${partition}:identitystore:::user/*`];
+  const ssoRead = [
+    'sso:DescribePermissionSet',
+    'sso:ListTagsForResource',
+    'sso:ListManagedPoliciesInPermissionSet',
+    'sso:ListCustomerManagedPolicyReferencesInPermissionSet',
+    'sso:GetInlinePolicyForPermissionSet',
+    'sso:GetPermissionsBoundaryForPermissionSet',
+    'sso:ListAccountAssignments',
+    'sso:DescribePermissionSetProvisioningStatus',
+    'sso:DescribeAccountAssignmentCreationStatus',
+    'sso:DescribeAccountAssignmentDeletionStatus',
+  ];
+  const ssoWrite = [
+    'sso:CreatePermissionSet',
+    'sso:UpdatePermissionSet',
+    'sso:DeletePermissionSet',
+    'sso:TagResource',
+    'sso:UntagResource',
+    'sso:AttachManagedPolicyToPermissionSet',
+    'sso:DetachManagedPolicyFromPermissionSet',
+    'sso:AttachCustomerManagedPolicyReferenceToPermissionSet',
+    'sso:DetachCustomerManagedPolicyReferenceFromPermissionSet',
+    'sso:PutInlinePolicyToPermissionSet',
+    'sso:DeleteInlinePolicyFromPermissionSet',
+    'sso:PutPermissionsBoundaryToPermissionSet',
+    'sso:DeletePermissionsBoundaryFromPermissionSet',
+    'sso:ProvisionPermissionSet',
+    'sso:CreateAccountAssignment',
+    'sso:DeleteAccountAssignment',
+  ];
+  const storeRead = ['identitystore:GetGroupId', 'identitystore:GetUserId', 'identitystore:DescribeGroup', 'identitystore:DescribeUser'];
+  const doc = (sso: string[]) => ({
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'PermissionSetsAndAssignmentsOfThisInstance', Effect: 'Allow', Action: sso, Resource: ssoResources },
+      { Sid: 'LookUpNamedGroupsAndUsers', Effect: 'Allow', Action: storeRead, Resource: storeResources },
+    ],
+  });
+  return { deployPolicy: doc([...ssoWrite, ...ssoRead]), planPolicy: doc(ssoRead) };
+}
+
+/**
+ * The reads that resolve organizational units to accounts (prism organizations, prism discover), for
+ * the plan role in the management or delegated-administrator account.
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html
+ */
+export function organizationsPolicy(): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'ResolveOrganizationalUnits',
+        Effect: 'Allow',
+        Action: ['organizations:ListRoots', 'organizations:DescribeOrganizationalUnit', 'organizations:ListAccountsForParent', 'organizations:ListOrganizationalUnitsForParent'],
+        Resource: '*',
+      },
+    ],
   };
 }

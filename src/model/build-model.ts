@@ -1,6 +1,7 @@
 import { pairKey, permissionSetRoleName, policyArn } from '../core/naming';
 import { AccountDesiredState, DeploymentModel, PolicyState, RoleState } from './desired-state';
 import { DiscoveryResults } from './discovery';
+import { buildIdentityCenterState } from './identity-center';
 import { normalizePolicyText, substitute } from './normalize';
 import { customerPolicyId } from './policy-id';
 import { MaterialisedPair } from './rollout';
@@ -58,6 +59,7 @@ export function permissionSetsByAccount(docs: RepoDocuments): Map<string, string
  */
 export function buildModel(docs: RepoDocuments, options: BuildModelOptions = {}): DeploymentModel {
   const { settings } = docs;
+  const identityCenter = buildIdentityCenterState(docs);
   const wanted = (account: string) => !options.accounts || options.accounts.has(account);
 
   // where each policy was materialised before this change
@@ -100,7 +102,8 @@ export function buildModel(docs: RepoDocuments, options: BuildModelOptions = {})
   const accounts = new Map<string, AccountDesiredState>();
   for (const account of [...accountIds].sort()) {
     if (!wanted(account)) continue;
-    const roles: RoleState[] = (sets.get(account) ?? []).map((name) => {
+    // identity-center mode: IAM Identity Center makes the roles; the account stack holds only policies
+    const roles: RoleState[] = identityCenter ? [] : (sets.get(account) ?? []).map((name) => {
       const { trust, ...t } = roleTemplates.get(name)!;
       return { ...t, trustPolicy: normalizePolicyText(substitute(trust as Record<string, unknown>, { account })) };
     });
@@ -124,5 +127,5 @@ export function buildModel(docs: RepoDocuments, options: BuildModelOptions = {})
     });
     accounts.set(account, { account, roles, policies });
   }
-  return { settings, accounts };
+  return { settings, accounts, ...(identityCenter ? { identityCenter } : {}) };
 }

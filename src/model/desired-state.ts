@@ -1,6 +1,7 @@
 import { Settings } from '../core/settings';
+import { IdentityCenterDesiredState } from './identity-center';
 
-/** A Prism role in one account, from one permission set. */
+/** A Prism role in one account, from one permission set (roles mode). */
 export interface RoleState {
   readonly permissionSet: string;
   readonly roleName: string;
@@ -22,7 +23,10 @@ export interface PolicyState {
   readonly policyId: string;
   /** Normalised JSON. */
   readonly document: string;
-  /** Permission sets in this account whose role attaches it; empty when it is only retained. */
+  /**
+   * Permission sets in this account whose role attaches it (identity-center mode: that reference it
+   * and are assigned here); empty when it is only retained.
+   */
   readonly attachedTo: readonly string[];
   /** Present when the policy already exists in AWS (found by discovery) and must be imported. */
   readonly importFrom?: string;
@@ -35,7 +39,7 @@ export interface PolicyState {
 /** Everything Prism manages in one AWS account. Synth reads it; preview diffs two of them. */
 export interface AccountDesiredState {
   readonly account: string;
-  /** Sorted by permission-set name. */
+  /** Sorted by permission-set name. Empty in identity-center mode: IAM Identity Center makes the roles. */
   readonly roles: readonly RoleState[];
   /** Sorted by policy name. */
   readonly policies: readonly PolicyState[];
@@ -46,4 +50,6 @@ export interface DeploymentModel {
   readonly settings: Settings;
   /** Sorted by account ID. */
   readonly accounts: ReadonlyMap<string, AccountDesiredState>;
+  /** Identity-center mode: the permission sets and account assignments of the one identity-center stack. */
+  readonly identityCenter?: IdentityCenterDesiredState;
 }

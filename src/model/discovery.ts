@@ -1,3 +1,5 @@
+import { OrganizationsSnapshot } from './organizations';
+
 /**
  * The discovery results file (`prism discover --out`, default `.prism/discovery.json`): what each
  * account really holds. Synth reads it to import existing policies; preview reads it for warnings.
@@ -6,6 +8,11 @@ export interface DiscoveryResults {
   readonly version: 1;
   readonly generatedAt: string;
   readonly accounts: Readonly<Record<string, AccountDiscovery>>;
+  /**
+   * The accounts of every organizational unit the assignments name, as AWS Organizations lists them
+   * now. The committed organizations.lock.json is what synth uses; the preview compares the two.
+   */
+  readonly organizations?: OrganizationsSnapshot;
 }
 
 /** One account's discovery. `status: 'error'` when the role could not be assumed or IAM denied access. */
@@ -47,5 +54,7 @@ export function mergeDiscovery(previous: DiscoveryResults | undefined, fresh: Di
     const before = previous?.accounts[account];
     accounts[account] = now.status === 'error' ? { ...now, policies: before?.policies ?? {} } : { ...now, policies: { ...(before?.policies ?? {}), ...now.policies } };
   }
-  return { version: fresh.version, generatedAt: fresh.generatedAt, accounts: Object.fromEntries(Object.entries(accounts).sort(([a], [b]) => (a < b ? -1 : 1))) };
+  // organizational units as listed now; an earlier listing is kept when this run listed none
+  const organizations = fresh.organizations ?? previous?.organizations;
+  return { version: fresh.version, generatedAt: fresh.generatedAt, accounts: Object.fromEntries(Object.entries(accounts).sort(([a], [b]) => (a < b ? -1 : 1))), ...(organizations ? { organizations } : {}) };
 }

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { Settings } from '../core/settings';
 import { AccountDesiredState } from './desired-state';
+import { IdentityCenterDesiredState } from './identity-center';
 
 /** The settings that shape every stack's resources and provider. */
 function stackSettings(s: Settings): unknown {
@@ -18,4 +19,9 @@ function stackSettings(s: Settings): unknown {
 export function stackFingerprint(state: AccountDesiredState, settings: Settings): string {
   const policies = state.policies.map((p) => ({ name: p.name, policyId: p.policyId, document: p.document, attachedTo: p.attachedTo, adoptedAt: p.adoptedAt ?? null }));
   return createHash('sha256').update(JSON.stringify({ v: 1, account: state.account, roles: state.roles, policies, settings: stackSettings(settings) })).digest('hex');
+}
+
+/** A stable hash of the state the identity-center stack declares (sha256, hex). */
+export function identityCenterFingerprint(state: IdentityCenterDesiredState, settings: Settings): string {
+  return createHash('sha256').update(JSON.stringify({ v: 1, stack: 'identity-center', state, settings: stackSettings(settings) })).digest('hex');
 }

@@ -5,6 +5,19 @@ export type RolloutEvent = 'CREATE' | 'ADOPT' | 'EDIT' | 'ATTACH' | 'DETACH' | '
 /** Where a rollout stands. */
 export type RolloutStatus = 'PENDING' | 'SUCCESS' | 'FAILED';
 
+/**
+ * Identity-center mode: a rollout has two steps, in order. `policy`: the account's policy stack
+ * (Prism-<name> created, edited, adopted or deleted). `provision`: the identity-center stack (the
+ * permission sets that reference it changed, and the account provisioned or reprovisioned). A
+ * delete runs them the other way round: the references go first.
+ */
+export interface RolloutStep {
+  readonly step: 'policy' | 'provision';
+  readonly status: RolloutStatus;
+  readonly error?: string;
+  readonly endedAt?: string;
+}
+
 export const ROLLOUT_EVENTS: readonly RolloutEvent[] = ['CREATE', 'ADOPT', 'EDIT', 'ATTACH', 'DETACH', 'DELETE'];
 export const ROLLOUT_STATUSES: readonly RolloutStatus[] = ['PENDING', 'SUCCESS', 'FAILED'];
 
@@ -37,6 +50,8 @@ export interface RolloutRow {
    * (no preview fingerprint: a direct push, or a pull request with no Prism comment).
    */
   readonly review?: RolloutReview;
+  /** Identity-center mode: each step's outcome; `status` is FAILED when any step failed. */
+  readonly steps?: readonly RolloutStep[];
 }
 
 /** Whether a run applied what was reviewed. */

@@ -1,4 +1,5 @@
 import { Settings } from '../core/settings';
+import { SourceLocation } from '../core/source-location';
 
 /** A policy document as JSON. */
 export type PolicyDocument = Record<string, unknown>;
@@ -34,11 +35,35 @@ export interface PermissionSet {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+/** An IAM Identity Center group or user: by name (looked up in the identity store) or by ID. */
+export interface Principal {
+  readonly type: 'GROUP' | 'USER';
+  readonly name?: string;
+  readonly id?: string;
+}
+
+/** An organizational unit an assignment names, with where it is named. */
+export interface OrganizationalUnitRef {
+  readonly id: string;
+  readonly location?: SourceLocation;
+}
+
 /** assignments/*.yaml: a permission set and the accounts that get it. */
 export interface Assignment {
   readonly file: string;
   readonly permissionSet: string;
+  /**
+   * The accounts that get it. After validation, the IDs listed; once organizational units are
+   * resolved (model/organizations.ts: expandAssignments), also every account of the units, minus
+   * excludeAccounts.
+   */
   readonly accounts: readonly string[];
+  /** @default [] */
+  readonly organizationalUnits?: readonly OrganizationalUnitRef[];
+  /** @default [] */
+  readonly excludeAccounts?: readonly string[];
+  /** Identity Center mode: who gets the permission set. @default [] */
+  readonly principals?: readonly Principal[];
 }
 
 /** Every valid document of a repository, typed. The input of `buildModel`. */

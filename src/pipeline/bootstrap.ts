@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { replaceOutputFolder } from '../artifacts/atomic-file';
 import { bootstrapDocuments, hubRoleArns } from '../model/bootstrap';
-import { loadAndValidate } from '../validate/load-and-validate';
+import { loadRepository } from './repository';
 import { Refused, refuseOnErrors } from './reporter';
 import { protectedFolders } from './synth';
 
@@ -43,12 +43,14 @@ export interface BootstrapOutcome {
 
 /** Writes one bootstrap stack per account into a Prism output folder (never over a user folder). */
 export async function bootstrap(input: BootstrapInput): Promise<Refused | BootstrapOutcome> {
-  const checked = loadAndValidate(input.dir);
+  const checked = loadRepository(input.dir);
   const refused = refuseOnErrors(checked.diagnostics, 'nothing was written');
   if (refused) return refused;
   const assigned = new Set(checked.documents.assignments.flatMap((a) => a.accounts));
-  const accounts = [...new Set([...(input.accounts ?? assigned), input.hubAccount])].sort();
   const settings = checked.documents.settings;
+  // identity-center mode: the IAM Identity Center account; organizational units: the account Organizations is read from
+  const special = [settings.mode === 'identity-center' ? settings.identityCenter?.account : undefined, settings.organizations.account].filter((a): a is string => Boolean(a));
+  const accounts = [...new Set([...(input.accounts ?? [...assigned, ...special]), input.hubAccount])].sort();
   const stacks = accounts.map((account) => ({ account, docs: bootstrapDocuments(settings, account, { githubRepo: input.githubRepo, hubAccount: input.hubAccount, branch: input.branch }) }));
   const out = path.resolve(input.out ?? path.join(input.dir, 'cdktf.out.bootstrap'));
   const { synthesizeBootstrap } = await import('../synth/bootstrap-stack');

@@ -1,21 +1,19 @@
 import * as fs from 'node:fs';
-import { readRepoAtRef, resolveRef } from '../adapters/git/read-tree';
+import { resolveRef } from '../adapters/git/read-tree';
 import { Diagnostic } from '../core/diagnostics';
 import { usageError } from '../core/errors';
-import { contentFingerprint } from '../load/content-fingerprint';
-import { parseRepo } from '../load/parse-repo';
 import { loadDiscoveryResults } from '../artifacts/discovery-file';
 import { LedgerContent } from '../artifacts/ledger';
-import { readRepoFromDisk } from '../load/read-repo';
 import { buildModel } from '../model/build-model';
 import { DeploymentModel } from '../model/desired-state';
 import { DiscoveryResults } from '../model/discovery';
 import { MaterialisedPair, materialisedPairs } from '../model/rollout';
 import { RepoDocuments } from '../model/types';
 import { AccountChange, affectedAccounts, diffModels, LibraryChanges, libraryChanges } from '../change/change-set';
-import { validateRepo } from '../validate/validate';
+import { OrganizationsSnapshot } from '../model/organizations';
 import { readLedger } from './ledger';
 import { Reporter } from './reporter';
+import { loadRepository, loadRepositoryAtRef } from './repository';
 
 /** One side of a change: the repository at a commit or in the working tree. */
 export interface Side {
@@ -24,6 +22,8 @@ export interface Side {
   readonly fingerprint: string;
   readonly diagnostics: Diagnostic[];
   readonly documents: RepoDocuments;
+  /** The organizations lock of this side. */
+  readonly organizations?: OrganizationsSnapshot;
 }
 
 /** Both sides of a change and everything derived from them. */
@@ -56,9 +56,8 @@ function assignedAccounts(base: RepoDocuments, head: RepoDocuments): Set<string>
 }
 
 async function readSide(dir: string, ref: string | undefined): Promise<Side> {
-  const entries = ref ? await readRepoAtRef(dir, ref) : readRepoFromDisk(dir);
-  const { diagnostics, documents } = validateRepo(parseRepo(entries));
-  return { label: ref ?? 'working tree', fingerprint: contentFingerprint(entries), diagnostics, documents };
+  const repo = ref ? await loadRepositoryAtRef(dir, ref) : loadRepository(dir);
+  return { label: ref ?? 'working tree', fingerprint: repo.fingerprint, diagnostics: repo.diagnostics, documents: repo.documents, ...(repo.organizations ? { organizations: repo.organizations } : {}) };
 }
 
 /** Reads base (from git) and head (working tree, or a ref), and diffs the accounts the change affects. */

@@ -5,7 +5,7 @@ import { parseLedger } from '../artifacts/ledger';
 import { RolloutAggregate } from '../dashboard/aggregate';
 import { buildDashboardFrom } from '../dashboard/build-dashboard';
 import { writePages } from '../dashboard/write-site';
-import { loadAndValidate } from '../validate/load-and-validate';
+import { loadRepository } from './repository';
 import { openLedger } from './ledger';
 import { Reporter } from './reporter';
 import { protectedFolders } from './synth';
@@ -42,7 +42,7 @@ export interface DashboardOutcome {
  */
 export async function dashboard(input: DashboardInput): Promise<DashboardOutcome> {
   const out = path.resolve(input.out ?? path.join(input.dir, '.prism', 'dashboard'));
-  const checked = loadAndValidate(input.dir);
+  const checked = loadRepository(input.dir);
   const errors = checked.diagnostics.filter((d) => d.severity === 'error').length;
   if (errors) input.reporter.info(`dashboard: the repository has ${errors} error(s) (prism validate); invalid files are left out of names and descriptions`);
   // the ledger branch, streamed one file at a time: the dashboard folds rows and never keeps them

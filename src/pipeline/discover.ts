@@ -10,8 +10,9 @@ import { DiscoveryResults, mergeDiscovery } from '../model/discovery';
 import { normalizePolicyText } from '../model/normalize';
 import { materialisedPairs } from '../model/rollout';
 import { RepoDocuments } from '../model/types';
+import { OrganizationsSnapshot, unitsOf } from '../model/organizations';
 import { Settings } from '../core/settings';
-import { loadAndValidate } from '../validate/load-and-validate';
+import { loadRepository } from './repository';
 import type { DiscoverTarget } from '../adapters/aws/discover';
 import { loadChange } from './change';
 import { readLedger } from './ledger';
@@ -50,10 +51,11 @@ export interface DiscoveryCounts {
 export type DiscoverOutcome = Refused | { readonly kind: 'discovered'; readonly file: string; readonly accounts: number; readonly results: DiscoveryResults; readonly counts: DiscoveryCounts };
 
 /** What to look up, and the documents drift is measured against (what was applied: the base). */
-async function targetsFor(input: DiscoverInput): Promise<Refused | { targets: DiscoverTarget[]; expected: RepoDocuments; settings: Settings }> {
+async function targetsFor(input: DiscoverInput): Promise<Refused | { targets: DiscoverTarget[]; expected: RepoDocuments; settings: Settings; units: string[] }> {
   if (input.base) {
     const ctx = await loadChange({ dir: input.dir, base: input.base, reporter: input.reporter });
-    const refused = refuseOnErrors(ctx.head.diagnostics, 'nothing was looked up');
+    // a stale organizations lock is what discovery reports, not a reason to refuse
+    const refused = refuseOnErrors(ctx.head.diagnostics.filter((d) => !d.code.startsWith('organizations/')), 'nothing was looked up');
     if (refused) return refused;
     const byAccount = new Map<string, { policies: Set<string>; deleting: Set<string> }>();
     const entry = (account: string) => {
@@ -64,15 +66,15 @@ async function targetsFor(input: DiscoverInput): Promise<Refused | { targets: Di
     for (const c of ctx.changes) (c.kind === 'delete' ? entry(c.account).deleting : entry(c.account).policies).add(c.policy);
     if (input.all) for (const [account, state] of ctx.headModel.accounts) for (const p of state.policies) entry(account).policies.add(p.name);
     const targets = [...byAccount].sort().map(([account, t]) => ({ account, policies: [...t.policies].sort(), deleting: [...t.deleting].sort() }));
-    return { targets, expected: ctx.base.documents, settings: ctx.head.documents.settings };
+    return { targets, expected: ctx.base.documents, settings: ctx.head.documents.settings, units: [...new Set([...unitsOf(ctx.base.documents), ...unitsOf(ctx.head.documents)])].sort() };
   }
-  const checked = loadAndValidate(input.dir);
-  const refused = refuseOnErrors(checked.diagnostics, 'nothing was looked up');
+  const checked = loadRepository(input.dir);
+  const refused = refuseOnErrors(checked.diagnostics.filter((d) => !d.code.startsWith('organizations/')), 'nothing was looked up');
   if (refused) return refused;
   const ledger = await readLedger(input.dir, checked.documents.settings, input.reporter);
   const model = buildModel(checked.documents, { materialised: materialisedPairs(ledger.rows) });
   const targets = [...model.accounts.values()].map((s) => ({ account: s.account, policies: s.policies.map((p) => p.name), deleting: [] }));
-  return { targets, expected: checked.documents, settings: checked.documents.settings };
+  return { targets, expected: checked.documents, settings: checked.documents.settings, units: unitsOf(checked.documents) };
 }
 
 /** Counts what discovery found, for the summary line. */
@@ -93,7 +95,7 @@ export function countDiscovery(results: DiscoveryResults): DiscoveryCounts {
 export async function discover(input: DiscoverInput): Promise<DiscoverOutcome> {
   const planned = await targetsFor(input);
   if ('kind' in planned) return planned;
-  const { targets: all, expected, settings } = planned;
+  const { targets: all, expected, settings, units } = planned;
   const targets = input.accounts ? all.filter((t) => input.accounts!.includes(t.account)) : all;
   const file = path.resolve(input.out ?? path.join(input.dir, DEFAULT_DISCOVERY_FILE));
   const previous = fs.existsSync(file) ? readDiscoveryFile(file) : undefined;
@@ -109,7 +111,18 @@ export async function discover(input: DiscoverInput): Promise<DiscoverOutcome> {
       input.reporter.progress(done, total, 'accounts');
     },
   });
+  // organizational units, as AWS Organizations lists them now (the preview compares them with the lock)
+  let organizations: OrganizationsSnapshot | undefined;
+  if (units.length && settings.organizations.account) {
+    const { resolveOrganizationalUnits } = await import('../adapters/aws/organizations');
+    try {
+      organizations = await resolveOrganizationalUnits(units, { account: settings.organizations.account, role: settings.organizations.role, region: settings.region });
+    } catch (err) {
+      input.reporter.info(`discover: organizational units not resolved: ${(err as Error).message}`);
+    }
+  }
+  const found = organizations ? { ...results, organizations } : results;
   // a narrower run never forgets what an earlier one recorded (adoption times above all)
-  writeDiscoveryFile(file, mergeDiscovery(previous, results));
-  return { kind: 'discovered', file, accounts: targets.length, results, counts: countDiscovery(results) };
+  writeDiscoveryFile(file, mergeDiscovery(previous, found));
+  return { kind: 'discovered', file, accounts: targets.length, results: found, counts: countDiscovery(results) };
 }

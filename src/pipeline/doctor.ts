@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { formatWorkflowCommand } from '../core/diagnostics';
 import { inActions, isFork, pullRequestEvent, setStepOutput } from '../adapters/github/actions';
 import { terraformVersion } from '../adapters/terraform/version';
-import { isRepositoryRoot } from './repository';
+import { isRepositoryRoot } from './find-repository';
 
 /** The file that pins the Terraform version, at the repository root (the tfenv / tenv convention). */
 export const TERRAFORM_VERSION_FILE = '.terraform-version';

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { Diagnostic, hasErrors } from '../core/diagnostics';
 import { LAYOUT } from '../load/layout';
+import { ORGANIZATIONS_LOCK_FILE } from '../model/organizations';
 import { preview, PreviewOutcome } from './preview';
 import { Reporter } from './reporter';
 import { synth, SynthOutcome } from './synth';
@@ -16,6 +17,25 @@ import { validate } from './validate';
 /** The bundled example: the repository's own user files (src/ and dist/ are both two levels down). */
 const EXAMPLE_ROOT = path.join(__dirname, '..', '..');
 const EXAMPLE_ITEMS = [LAYOUT.policies, LAYOUT.permissionSets, LAYOUT.assignments, LAYOUT.settings];
+
+/**
+ * The identity-center variant: the same policies and permission sets, with its own settings
+ * (mode: identity-center), assignments (principals, organizational units) and organizations lock.
+ */
+export const IDENTITY_CENTER_EXAMPLE = path.join(EXAMPLE_ROOT, 'examples', 'identity-center');
+
+/** Which example: the roles-mode organisation at the root, or its identity-center variant. */
+export type ExampleVariant = 'roles' | 'identity-center';
+
+/** Copies an example variant into `work`. */
+export function copyExample(work: string, variant: ExampleVariant = 'roles'): void {
+  if (variant === 'roles') {
+    for (const item of EXAMPLE_ITEMS) fs.cpSync(path.join(EXAMPLE_ROOT, item), path.join(work, item), { recursive: true });
+    return;
+  }
+  for (const item of [LAYOUT.policies, LAYOUT.permissionSets]) fs.cpSync(path.join(EXAMPLE_ROOT, item), path.join(work, item), { recursive: true });
+  for (const item of [LAYOUT.assignments, LAYOUT.settings, ORGANIZATIONS_LOCK_FILE]) fs.cpSync(path.join(IDENTITY_CENTER_EXAMPLE, item), path.join(work, item), { recursive: true });
+}
 
 /** A throwaway identity for the example's commits (never your git config). */
 const IDENTITY = ['user.name=Prism example', 'user.email=example@prism.invalid'];
@@ -46,11 +66,11 @@ export interface ExampleOutcome {
 }
 
 /** Runs validate, synth, and the preview of the example change on a temporary copy of the example. */
-export async function example(input: { readonly keep?: boolean; readonly reporter: Reporter }): Promise<ExampleOutcome> {
+export async function example(input: { readonly keep?: boolean; readonly variant?: ExampleVariant; readonly reporter: Reporter }): Promise<ExampleOutcome> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'prism-example-'));
   const kept = Boolean(input.keep);
   try {
-    for (const item of EXAMPLE_ITEMS) fs.cpSync(path.join(EXAMPLE_ROOT, item), path.join(work, item), { recursive: true });
+    copyExample(work, input.variant);
     const { diagnostics, filesChecked } = validate({ dir: work });
     if (hasErrors(diagnostics)) return { work, kept, validation: diagnostics, filesChecked };
     const synthesised = await synth({ dir: work, reporter: input.reporter });

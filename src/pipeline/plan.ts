@@ -7,11 +7,12 @@ import { DEFAULT_PLAN_FILE, writePlanFile } from '../artifacts/plan-file';
 import { MAX_MATRIX_JOBS, Shard, shardAccounts } from '../change/shards';
 
 export { MAX_MATRIX_JOBS };
-import { accountRoleArn, stackName } from '../core/naming';
+import { accountRoleArn, IDENTITY_CENTER_STACK, stackName } from '../core/naming';
+import { diffIdentityCenter, identityCenterChanged } from '../model/identity-center';
 import { mapPool } from '../core/pool';
 import { setStepOutput } from '../adapters/github/actions';
 import { planCounts as countPlan, PlanSummary } from '../model/terraform';
-import { loadChange } from './change';
+import { ChangeContext, loadChange } from './change';
 import { Refused, refuseOnErrors, Reporter } from './reporter';
 import { synthesizeToFolder } from './synth';
 import { terraformRunner } from './terraform';
@@ -44,7 +45,18 @@ export async function accountsToPlan(input: Pick<PlanInput, 'dir' | 'base' | 'al
   const ctx = await loadChange({ dir: input.dir, base: input.base ?? 'HEAD', all: input.all, reporter: input.reporter });
   const refused = refuseOnErrors(ctx.head.diagnostics, 'nothing was planned');
   if (refused) return refused;
-  return { kind: 'accounts', accounts: [...ctx.headModel.accounts.keys()].filter((a) => !input.accounts || input.accounts.includes(a)) };
+  const accounts = [...ctx.headModel.accounts.keys()];
+  // identity-center mode: the shard that holds the IdC account plans the identity-center stack
+  const idc = identityCenterToPlan(ctx, input.all);
+  if (idc && !accounts.includes(idc)) accounts.push(idc);
+  return { kind: 'accounts', accounts: accounts.sort().filter((a) => !input.accounts || input.accounts.includes(a)) };
+}
+
+/** The identity-center account when the change (or --all) touches the identity-center stack, else undefined. */
+export function identityCenterToPlan(ctx: ChangeContext, all: boolean | undefined): string | undefined {
+  const head = ctx.headModel.identityCenter;
+  if (!head) return undefined;
+  return all || identityCenterChanged(diffIdentityCenter(ctx.baseModel.identityCenter, head)) ? head.account : undefined;
 }
 
 /**
@@ -84,6 +96,14 @@ export async function plan(input: PlanInput): Promise<PlanOutcome> {
     reporter.progress(++done, accounts.length, 'accounts');
     return s;
   });
+  // identity-center mode: the identity-center stack, with the plan role of its account
+  const idc = identityCenterToPlan(ctx, input.all);
+  const idcSettings = settings.identityCenter;
+  if (idc && idcSettings && (!input.accounts || input.accounts.includes(idc))) {
+    const s = await planStack(runner, IDENTITY_CENTER_STACK, path.join(outDir, 'stacks', IDENTITY_CENTER_STACK), { roleArn: accountRoleArn(idcSettings.planRole.arnPattern, idc), refreshOnly: input.refreshOnly });
+    if (s.status === 'failed') reporter.info(`plan: the ${IDENTITY_CENTER_STACK} stack failed: ${s.diagnostics.map((d) => d.summary).join('; ')}`);
+    summaries.push(s);
+  }
   const file = path.resolve(input.out ?? path.join(dir, DEFAULT_PLAN_FILE));
   writePlanFile(file, ctx.baseCommit, summaries);
   return { kind: 'planned', file, summaries, failed: summaries.filter((s) => s.status === 'failed').map((s) => s.account) };

@@ -14,6 +14,10 @@ import { GITHUB_COMMENT_LIMIT, PREVIEW_MARKER, previewToJson, renderPreview } fr
 import { appendStepSummary, isFork, pullRequestEvent, repositorySlug, repositoryUrl, STEP_SUMMARY_LIMIT, workflowRunUrl } from '../adapters/github/actions';
 import { workingTreeCommit } from '../adapters/git/read-tree';
 import { loadChange } from './change';
+import { ledgerBlockedAccounts } from '../apply/provisioning';
+import { diffIdentityCenter } from '../model/identity-center';
+import { membershipChanges, unitsOf } from '../model/organizations';
+import { buildIdentityCenterPreview } from '../preview/identity-center';
 import { Reporter } from './reporter';
 
 /** The default file the full preview is written to, relative to the repository root. */
@@ -93,6 +97,16 @@ export async function preview(input: PreviewInput): Promise<PreviewOutcome> {
   const classifications = new Map<string, EditClassification>();
   for (const name of ctx.library.editedPolicies) classifications.set(name, await classifyEdit(ctx.base.documents.policies.get(name)?.document, ctx.head.documents.policies.get(name)?.document));
 
+  // identity-center mode: the identity-center stack's changes, and accounts the ledger says are not ready
+  const identityCenter = ctx.headModel.identityCenter
+    ? buildIdentityCenterPreview(diffIdentityCenter(ctx.baseModel.identityCenter, ctx.headModel.identityCenter), ledgerBlockedAccounts(ctx.ledger.rows))
+    : undefined;
+  // organizational units: joined or left since the last apply (the locks), and since the lock was written (discovery)
+  const units = [...new Set([...unitsOf(ctx.base.documents), ...unitsOf(ctx.head.documents)])];
+  const organizations = units.length
+    ? { sinceLastApply: membershipChanges(ctx.base.organizations, ctx.head.organizations, units), notYetLocked: membershipChanges(ctx.head.organizations, ctx.discovery?.organizations, units) }
+    : undefined;
+
   // the header: which commits, when, which run
   const headCommit = ctx.headCommit ?? (event?.headSha && /^[0-9a-f]{40}$/.test(event.headSha) ? event.headSha : await workingTreeCommit(dir));
   const built = buildPreview({
@@ -110,6 +124,8 @@ export async function preview(input: PreviewInput): Promise<PreviewOutcome> {
     plan,
     confirmedDeletes: confirmed,
     work: { accountsBuilt: ctx.affected.size, totalAccounts: ctx.totalAccounts },
+    ...(identityCenter ? { identityCenter } : {}),
+    ...(organizations ? { organizations } : {}),
   });
   const markdown = renderPreview(built).markdown;
 

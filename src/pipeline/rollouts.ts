@@ -16,7 +16,6 @@ import { interruptedRows, planRollouts, RolloutDraft } from '../apply/rollout-ev
 import { latestPerAccount, renderRolloutTable, summaryChips } from '../apply/rollout-table';
 import { AccountChange, diffModels, libraryChanges } from '../change/change-set';
 import { stackName } from '../core/naming';
-import { parseRepo } from '../load/parse-repo';
 import { buildModel } from '../model/build-model';
 import { DeploymentModel } from '../model/desired-state';
 import { stackFingerprint } from '../model/fingerprint';
@@ -27,16 +26,21 @@ import { readReviewMarker, PREVIEW_MARKER } from '../preview/render';
 import { githubContext, mergedPullRequestOfRun } from './github';
 import { RepoDocuments } from '../model/types';
 import { Paint } from '../core/paint';
-import { loadAndValidate } from '../validate/load-and-validate';
-import { validateRepo } from '../validate/validate';
 import { appendStepSummary, repositoryUrl, STEP_SUMMARY_LIMIT, workflowRunUrl } from '../adapters/github/actions';
 import { usageError } from '../core/errors';
 import { closestMatch } from '../core/suggest';
 import { mdCode, mdLink } from '../core/markdown';
-import { readRepoAtRef, resolveRef } from '../adapters/git/read-tree';
+import { resolveRef } from '../adapters/git/read-tree';
 import type { LedgerStore, RunWriter } from '../adapters/git/ledger-store';
 import { loadDiscoveryResults } from '../artifacts/discovery-file';
 import { openLedger, readLedger } from './ledger';
+import { loadRepository, loadRepositoryAtRef } from './repository';
+import { planIdentityCenterRollouts } from '../apply/provisioning';
+import { IDENTITY_CENTER_STACK } from '../core/naming';
+import { diffIdentityCenter, identityCenterChanged, IdentityCenterDesiredState } from '../model/identity-center';
+import { identityCenterFingerprint } from '../model/fingerprint';
+import { AccountDesiredState } from '../model/desired-state';
+import { runIdentityCenterRollouts } from './identity-center';
 import { Refused, refuseOnErrors, Reporter } from './reporter';
 import { synthesizeToFolder } from './synth';
 import { terraformRunner } from './terraform';
@@ -89,7 +93,19 @@ interface Target {
  * this run's own ledger file, then a watermark for each account that succeeded in full. Rows an
  * earlier run left PENDING and stale are marked interrupted first.
  */
-async function runRollouts(o: RunOptions & { targets: readonly Target[]; model: DeploymentModel; drafts: readonly (RolloutDraft & { retryOf?: string })[]; plansDir?: string; store?: LedgerStore; recorded: LedgerContent; review?: RolloutReview }): Promise<RunOutcome> {
+async function runRollouts(
+  o: RunOptions & {
+    targets: readonly Target[];
+    model: DeploymentModel;
+    drafts: readonly (RolloutDraft & { retryOf?: string })[];
+    plansDir?: string;
+    store?: LedgerStore;
+    recorded: LedgerContent;
+    review?: RolloutReview;
+    /** Identity-center mode: the state it was last applied at, and whether the identity-center stack itself changes. */
+    identityCenter?: IdentityCenterTarget;
+  },
+): Promise<RunOutcome> {
   const { dir, reporter, model } = o;
   const accounts = o.targets.map((t) => t.account);
   const settings = model.settings;
@@ -134,27 +150,54 @@ async function runRollouts(o: RunOptions & { targets: readonly Target[]; model: 
   const runner = terraformRunner(dir, settings, o.terraform, reporter);
   reporter.progress(0, accounts.length, 'accounts');
   const exitCodes = new Map<string, number | null>();
-  const result = await applyStacks(accounts, byAccount, {
-    concurrency: o.concurrency ?? settings.terraform.concurrency,
-    failureTolerance: o.failureTolerance ?? 0,
-    now: () => new Date(),
-    applyAccount: async (account) => {
-      reporter.accountNews(account, 'terraform init');
-      const outcome = await applyStack(runner, account, path.join(outDir, 'stacks', stackName(account)));
-      exitCodes.set(account, outcome.setupError ? -1 : outcome.exitCode);
-      return outcome;
-    },
-    onSettled: (account, rows, done, total) => {
-      const failed = rows.filter((r) => r.status === 'FAILED');
-      reporter.accountDone(account, `${failed.length ? `FAILED (${failed[0].error})` : 'SUCCESS'} (${rows.length} rollout(s))`, failed.length === 0);
-      reporter.progress(done, total, 'accounts');
-    },
-  });
+  const onSettled = (account: string, rows: RolloutRow[], done: number, total: number) => {
+    const failed = rows.filter((r) => r.status === 'FAILED');
+    reporter.accountDone(account, `${failed.length ? `FAILED (${failed[0].error})` : 'SUCCESS'} (${rows.length} rollout(s))`, failed.length === 0);
+    reporter.progress(done, total, 'accounts');
+  };
+  const result = model.identityCenter
+    ? await runIdentityCenterRollouts({
+        dir,
+        outDir,
+        model,
+        base: o.identityCenter?.base,
+        baseAccounts: o.identityCenter?.baseAccounts,
+        accounts,
+        pending: byAccount,
+        priorRows: o.recorded.rows,
+        identityCenterChanged: o.identityCenter?.changed ?? false,
+        concurrency: o.concurrency ?? settings.terraform.concurrency,
+        failureTolerance: o.failureTolerance ?? 0,
+        runner,
+        applyStack: async (r, account, stackDir, options) => {
+          const outcome = await applyStack(r, account, stackDir, options);
+          if (account !== IDENTITY_CENTER_STACK) exitCodes.set(account, outcome.setupError ? -1 : outcome.exitCode);
+          return outcome;
+        },
+        record: async (rows, message) => void (writer && (await writer.append(rows, `${message} for ${commit.slice(0, 12)}`))),
+        reporter,
+        onSettled,
+      })
+    : await applyStacks(accounts, byAccount, {
+        concurrency: o.concurrency ?? settings.terraform.concurrency,
+        failureTolerance: o.failureTolerance ?? 0,
+        now: () => new Date(),
+        applyAccount: async (account) => {
+          reporter.accountNews(account, 'terraform init');
+          const outcome = await applyStack(runner, account, path.join(outDir, 'stacks', stackName(account)));
+          exitCodes.set(account, outcome.setupError ? -1 : outcome.exitCode);
+          return outcome;
+        },
+        onSettled,
+      });
   // a watermark only where terraform applied the whole stack
   const endedAt = new Date().toISOString();
   const watermarks: Watermark[] = o.targets
     .filter((t) => exitCodes.get(t.account) === 0 && !result.failedAccounts.includes(t.account))
     .map((t) => ({ type: 'applied', account: t.account, commit, stateHash: t.fingerprint, at: endedAt, runId }));
+  // and for the identity-center stack, when it holds everything the repository says
+  const idc = model.identityCenter;
+  if (idc && o.identityCenter && result.identityCenterComplete) watermarks.push({ type: 'applied', account: idc.account, stack: IDENTITY_CENTER_STACK, commit, stateHash: o.identityCenter.fingerprint, at: endedAt, runId });
   if (writer) await writer.append([...result.rows, ...watermarks], `prism: ${result.rows.length} rollout(s) settled for ${commit.slice(0, 12)}`);
 
   const all = [...o.recorded.rows, ...(writer ? [...pending, ...result.rows] : result.rows)];
@@ -209,7 +252,7 @@ export interface ReviewCheck {
  * result was never previewed as a whole.
  */
 export async function checkReview(input: { readonly dir: string; readonly pullRequest?: number; readonly reviewed?: string; readonly reporter: Reporter }): Promise<ReviewCheck> {
-  const fingerprint = contentFingerprint(readRepoFromDisk(input.dir));
+  const fingerprint = loadRepository(input.dir).fingerprint;
   let reviewed = input.reviewed?.toLowerCase();
   let source = 'the --reviewed fingerprint';
   if (!reviewed && input.pullRequest !== undefined) {
@@ -238,6 +281,21 @@ interface Convergence {
   readonly drafts: RolloutDraft[];
   readonly ledger: LedgerContent;
   readonly store?: LedgerStore;
+  /** Identity-center mode: the identity-center stack's state and changes. */
+  readonly identityCenter?: IdentityCenterTarget & { readonly account: string };
+  /** Accounts that differ from what was last applied there, but that --accounts leaves out. */
+  readonly leftOut: readonly string[];
+}
+
+/** The identity-center stack in a run: what it was last applied at, and whether it changes now. */
+interface IdentityCenterTarget {
+  /** Its state where it was last applied (its watermark's commit, else the base). */
+  readonly base?: IdentityCenterDesiredState;
+  /** Account states there: a deleted policy is kept until its references are gone. */
+  readonly baseAccounts?: ReadonlyMap<string, AccountDesiredState>;
+  readonly changed: boolean;
+  /** The fingerprint of its state now, for its watermark. */
+  readonly fingerprint: string;
 }
 
 /**
@@ -247,7 +305,7 @@ interface Convergence {
  */
 async function converge(input: Pick<ApplyInput, 'dir' | 'base' | 'accounts' | 'ledger' | 'reporter'>): Promise<Refused | Convergence> {
   const { dir, reporter } = input;
-  const checked = loadAndValidate(dir);
+  const checked = loadRepository(dir);
   const refused = refuseOnErrors(checked.diagnostics, 'nothing was applied');
   if (refused) return refused;
   const head = checked.documents;
@@ -261,23 +319,29 @@ async function converge(input: Pick<ApplyInput, 'dir' | 'base' | 'accounts' | 'l
   // which accounts differ from what was last applied there, grouped by where they were last applied
   const full = buildModel(head, { materialised, discovery });
   const byBefore = new Map<string, Target[]>();
+  const leftOut: string[] = [];
   for (const state of full.accounts.values()) {
-    if (input.accounts && !input.accounts.includes(state.account)) continue;
     const fingerprint = stackFingerprint(state, head.settings);
     const mark = marks.get(state.account);
     if (mark?.stateHash === fingerprint) continue;
+    if (input.accounts && !input.accounts.includes(state.account)) {
+      leftOut.push(state.account);
+      continue;
+    }
     const before = mark?.commit ?? input.base;
     byBefore.set(before, [...(byBefore.get(before) ?? []), { account: state.account, fingerprint }]);
   }
 
   // the changes of each group, from its own base: what the rollout rows record
   const targets: Target[] = [];
-  const drafts: RolloutDraft[] = [];
+  let drafts: RolloutDraft[] = [];
   const states = new Map(full.accounts);
+  const baseAccounts = new Map<string, AccountDesiredState>();
   for (const [before, group] of byBefore) {
     const baseDocs = await documentsAt(dir, before, reporter, head);
     const accounts = new Set(group.map((t) => t.account));
     const baseModel = buildModel(baseDocs, { materialised, accounts });
+    for (const [a, s] of baseModel.accounts) baseAccounts.set(a, s);
     const headModel = buildModel(head, { materialised, base: baseDocs, discovery, accounts });
     for (const [a, s] of headModel.accounts) states.set(a, s);
     const changes: AccountChange[] = diffModels(baseModel, headModel);
@@ -289,7 +353,19 @@ async function converge(input: Pick<ApplyInput, 'dir' | 'base' | 'accounts' | 'l
     }
   }
   targets.sort((a, b) => (a.account < b.account ? -1 : 1));
-  return { head, model: { ...full, accounts: states }, targets, drafts, ledger, store };
+
+  // identity-center mode: the identity-center stack converges the same way, from its own watermark
+  let identityCenter: Convergence['identityCenter'];
+  const idc = full.identityCenter;
+  if (idc) {
+    const fingerprint = identityCenterFingerprint(idc, head.settings);
+    const mark = marks.get(IDENTITY_CENTER_STACK);
+    const base = mark?.stateHash === fingerprint ? idc : buildModel(await documentsAt(dir, mark?.commit ?? input.base, reporter, head), { materialised }).identityCenter;
+    const changes = diffIdentityCenter(base, idc);
+    drafts = planIdentityCenterRollouts(drafts, changes, full);
+    identityCenter = { account: idc.account, base, baseAccounts, changed: identityCenterChanged(changes), fingerprint };
+  }
+  return { head, model: { ...full, accounts: states }, targets, drafts, ledger, store, leftOut: leftOut.sort(), ...(identityCenter ? { identityCenter } : {}) };
 }
 
 /** GitHub's `before` for the first push of a branch: no commit at all. */
@@ -302,7 +378,7 @@ const NO_COMMIT = /^0{40}$/;
 async function documentsAt(dir: string, ref: string, reporter: Reporter, head: RepoDocuments): Promise<RepoDocuments> {
   if (NO_COMMIT.test(ref)) return { settings: head.settings, policies: new Map(), permissionSets: new Map(), assignments: [] };
   await resolveRef(dir, ref);
-  const { documents, diagnostics } = validateRepo(parseRepo(await readRepoAtRef(dir, ref)));
+  const { documents, diagnostics } = await loadRepositoryAtRef(dir, ref);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   if (errors) reporter.info(`apply: warning: the repository at ${ref.slice(0, 12)} has ${errors} validation error(s); its invalid files count as absent there`);
   return documents;
@@ -311,14 +387,22 @@ async function documentsAt(dir: string, ref: string, reporter: Reporter, head: R
 /** The accounts `apply` would apply, for a shard matrix. */
 export async function accountsToApply(input: Pick<ApplyInput, 'dir' | 'base' | 'accounts' | 'ledger' | 'reporter'>): Promise<Refused | { kind: 'accounts'; accounts: string[] }> {
   const c = await converge(input);
-  return 'kind' in c ? c : { kind: 'accounts', accounts: c.targets.map((t) => t.account) };
+  if ('kind' in c) return c;
+  const accounts = c.targets.map((t) => t.account);
+  // identity-center mode: a change to the identity-center stack alone still needs an apply job
+  if (c.identityCenter?.changed && !accounts.includes(c.identityCenter.account)) accounts.push(c.identityCenter.account);
+  return { kind: 'accounts', accounts: accounts.sort() };
 }
 
 /** Applies every account whose stack differs from what was last applied there, recording each rollout. */
 export async function apply(input: ApplyInput): Promise<Refused | NothingToApply | (RunOutcome & { readonly review: ReviewCheck })> {
   const c = await converge(input);
   if ('kind' in c) return c;
-  if (c.targets.length === 0) return { kind: 'nothing', why: 'every account already holds what the repository says' };
+  if (c.targets.length === 0 && !c.identityCenter?.changed) return { kind: 'nothing', why: 'every account already holds what the repository says' };
+  if (c.identityCenter && c.leftOut.length) {
+    // the identity-center stack follows every policy stack of the change: one job applies them all
+    throw usageError(`in identity-center mode one apply runs every affected account before the ${IDENTITY_CENTER_STACK} stack; --accounts leaves out ${c.leftOut.join(', ')}`, 'Run prism apply without --accounts, or with PRISM_SHARDS=1 (one shard).');
+  }
   const accounts = new Set(c.targets.map((t) => t.account));
   const drafts = c.drafts.filter((d) => accounts.has(d.account));
   const pullRequest = input.findPullRequest ? await mergedPullRequestOfRun(await githubContext(input.reporter)) : input.pullRequest;
@@ -330,8 +414,8 @@ export async function apply(input: ApplyInput): Promise<Refused | NothingToApply
     const { preview } = await import('./preview');
     await preview({ dir: input.dir, base: input.base, out: path.join(input.dir, '.prism', 'apply-preview.md'), reporter: input.reporter });
   }
-  input.reporter.info(`apply: ${c.targets.length} account(s), ${drafts.length} rollout(s)`);
-  const outcome = await runRollouts({ ...input, pullRequest, targets: c.targets, model: c.model, drafts, store: c.store, recorded: c.ledger, review: review.verdict });
+  input.reporter.info(`apply: ${c.targets.length} account(s), ${drafts.length} rollout(s)${c.identityCenter ? `, then the ${IDENTITY_CENTER_STACK} stack` : ''}`);
+  const outcome = await runRollouts({ ...input, pullRequest, targets: c.targets, model: c.model, drafts, store: c.store, recorded: c.ledger, review: review.verdict, ...(c.identityCenter ? { identityCenter: c.identityCenter } : {}) });
   return { ...outcome, review };
 }
 
@@ -341,7 +425,7 @@ export async function apply(input: ApplyInput): Promise<Refused | NothingToApply
  */
 export async function retry(input: RunOptions & { readonly policy: string }): Promise<Refused | NothingToApply | RunOutcome> {
   const { dir, policy, reporter } = input;
-  const checked = loadAndValidate(dir);
+  const checked = loadRepository(dir);
   const refused = refuseOnErrors(checked.diagnostics, 'nothing was retried');
   if (refused) return refused;
   const settings = checked.documents.settings;
@@ -351,6 +435,7 @@ export async function retry(input: RunOptions & { readonly policy: string }): Pr
   const failed = latestPerAccount(ledger.rows, policy).filter((r) => r.status === 'FAILED');
   if (failed.length === 0) return { kind: 'nothing', why: `no failed rollout of ${policy}` };
   const model = buildModel(checked.documents, { materialised: materialisedPairs(ledger.rows), discovery: loadDiscoveryResults(dir), accounts: new Set(failed.map((r) => r.account)) });
+  // identity-center mode: a failed provision step retries the identity-center stack too
   reporter.info(`retry: ${policy} in ${failed.length} account(s): ${failed.map((r) => r.account).join(', ')}`);
   return runRollouts({
     ...input,
@@ -399,7 +484,7 @@ export interface NoRollouts {
  * ledger is a usage error with a "did you mean".
  */
 export async function rolloutStatus(input: { readonly dir: string; readonly policy: string; readonly all?: boolean; readonly format?: 'text' | 'markdown'; readonly paint?: Paint; readonly reporter: Reporter }): Promise<RolloutStatus | NoRollouts> {
-  const documents = loadAndValidate(input.dir).documents;
+  const documents = loadRepository(input.dir).documents;
   const { rows } = await readLedger(input.dir, documents.settings, input.reporter);
   requireKnownPolicy(input.policy, documents, rows);
   const history = latestRows(rows).filter((r) => r.policy === input.policy);
@@ -427,7 +512,7 @@ export interface FailedPolicy {
 
 /** Every policy in the ledger whose latest rollout FAILED in some account (for `prism rollouts --check`). */
 export async function failedRollouts(input: { readonly dir: string; readonly reporter: Reporter }): Promise<{ readonly policies: number; readonly failed: readonly FailedPolicy[] }> {
-  const settings = loadAndValidate(input.dir).documents.settings;
+  const settings = loadRepository(input.dir).documents.settings;
   const { rows } = await readLedger(input.dir, settings, input.reporter);
   const policies = [...new Set(rows.map((r) => r.policy))].sort();
   const failed = policies.flatMap((policy) => {
@@ -461,7 +546,7 @@ export interface RunReport {
 export async function reportThisRun(input: { readonly dir: string; readonly post?: boolean; readonly reporter: Reporter }): Promise<RunReport> {
   const runUrl = workflowRunUrl();
   if (!runUrl) throw usageError('--this-run reports the rollouts of the current GitHub Actions run: GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_RUN_ID are not all set');
-  const settings = loadAndValidate(input.dir).documents.settings;
+  const settings = loadRepository(input.dir).documents.settings;
   const { rows: all } = await readLedger(input.dir, settings, input.reporter);
   const rows = latestRows(all).filter((r) => r.runUrl === runUrl);
   const policies = [...new Set(rows.map((r) => r.policy))].sort();

@@ -8,8 +8,8 @@ import { buildModel } from '../model/build-model';
 import { DeploymentModel } from '../model/desired-state';
 import { materialisedPairs } from '../model/rollout';
 import type { SynthesisResult, SynthesizeOptions } from '../synth/synthesize';
-import { loadAndValidate } from '../validate/load-and-validate';
 import { readLedger } from './ledger';
+import { loadRepository } from './repository';
 import { Refused, refuseOnErrors, Reporter } from './reporter';
 
 /** Folders of a repository that no output folder may be, or contain. */
@@ -49,7 +49,7 @@ export type SynthOutcome = Refused | { readonly kind: 'synthesised'; readonly re
 /** Validates first (nothing is written for a repository with errors), then writes the stacks. */
 export async function synth(input: SynthInput): Promise<SynthOutcome> {
   const { dir, reporter } = input;
-  const checked = loadAndValidate(dir);
+  const checked = loadRepository(dir);
   const refused = refuseOnErrors(checked.diagnostics, 'nothing was written');
   if (refused) return refused;
   const discovery = loadDiscoveryResults(dir, input.discoveryFile);

@@ -1,7 +1,7 @@
 /** The validate use case: every problem in the repository, at once, and its report in each format. */
 import { Diagnostic, formatDiagnosticGithub } from '../core/diagnostics';
 import { Paint } from '../core/paint';
-import { loadAndValidate } from '../validate/load-and-validate';
+import { loadRepository } from './repository';
 import { renderValidationJson, renderValidationText } from '../validate/report';
 
 /** What validation found. */
@@ -13,7 +13,7 @@ export interface ValidateOutcome {
 
 /** Validates the repository at `dir`. */
 export function validate(input: { readonly dir: string }): ValidateOutcome {
-  const { diagnostics, filesChecked } = loadAndValidate(input.dir);
+  const { diagnostics, filesChecked } = loadRepository(input.dir);
   return { diagnostics, filesChecked };
 }
 

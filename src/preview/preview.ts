@@ -6,6 +6,7 @@ import { AccountChange, ChangeKind, CHANGE_KINDS, LibraryChanges } from '../chan
 import { EditClassification } from '../change/classify';
 import { unifiedDiff } from './line-diff';
 import { PlanSummary } from '../model/terraform';
+import { IdentityCenterPreview, OrganizationsPreview } from './identity-center';
 
 /** One changed policy's part of the preview. */
 export interface PolicyPreview {
@@ -60,6 +61,10 @@ export interface Preview {
   readonly conflicts: readonly { readonly policy: string; readonly account: string; readonly path: string }[];
   /** With plans: accounts the change affects that no plan covers (a plan job that did not finish). */
   readonly unplannedAccounts: readonly string[];
+  /** Identity-center mode: the identity-center stack's changes; sentences speak of permission sets and reprovisioning. */
+  readonly identityCenter?: IdentityCenterPreview;
+  /** Organizational units whose accounts changed. */
+  readonly organizations?: OrganizationsPreview;
 }
 
 /** Inputs of `buildPreview`. */
@@ -82,6 +87,8 @@ export interface PreviewInput {
   /** Edit classifications by policy (computed with iam-expand before the preview is built). */
   readonly classifications?: ReadonlyMap<string, EditClassification>;
   readonly work: { readonly accountsBuilt: number; readonly totalAccounts: number };
+  readonly identityCenter?: IdentityCenterPreview;
+  readonly organizations?: OrganizationsPreview;
 }
 
 const pretty = (doc: object | undefined) => (doc ? JSON.stringify(normalizePolicy(doc as Record<string, unknown>), null, 2) : '');
@@ -171,6 +178,8 @@ export function buildPreview(input: PreviewInput): Preview {
         .filter(([name, p]) => p.state === 'conflict' && input.changes.some((c) => c.policy === name && c.account === account))
         .map(([name, p]) => ({ policy: name, account, path: p.path ?? '?' })),
     ),
+    ...(input.identityCenter ? { identityCenter: input.identityCenter } : {}),
+    ...(input.organizations && (input.organizations.sinceLastApply.length || input.organizations.notYetLocked.length) ? { organizations: input.organizations } : {}),
   };
 }
 

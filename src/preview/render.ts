@@ -4,6 +4,7 @@ import { ChangeKind } from '../change/change-set';
 import { policyOfAddress, policyOfResource } from '../core/naming';
 import { PlanCounts, planCounts, PlanSummary } from '../model/terraform';
 import { PolicyPreview, Preview, resultLabels } from './preview';
+import { identityCenterLines, identityCenterSentence, organizationsLines, reprovisionCount } from './identity-center';
 
 /** Hidden marker that identifies Prism's one comment on a pull request. */
 export const PREVIEW_MARKER = '<!-- prism-propagation-preview -->';
@@ -126,7 +127,7 @@ function section(p: PolicyPreview, preview: Preview, detail: Detail, full: boole
     lines.push('Nothing will propagate: no permission set assigned to an account uses this policy, so the change only updates the library copy.', '');
   }
   for (const kind of p.kinds) {
-    lines.push(sentence(kind, p.byKind[kind]!), '');
+    lines.push(preview.identityCenter ? identityCenterSentence(kind, p.byKind[kind]!, reprovisionCount(kind, p.rows), list) : sentence(kind, p.byKind[kind]!), '');
     if (kind === 'edit' && p.classification) lines.push(...classificationBlock(p.classification, full && detail.diffs));
   }
   if (p.libraryOnly && p.classification) lines.push(...classificationBlock(p.classification, full && detail.diffs));
@@ -223,6 +224,8 @@ function render(preview: Preview, detail: Detail, trimmed: TrimNote | undefined)
   }
   if (trimmed) lines.push(`> ℹ️ Details were trimmed to fit ${trimmed.limit}. The full preview is in ${trimmed.fullAt}.`, '');
   lines.push(...validationBlock(preview.validation));
+  if (preview.identityCenter) lines.push(...identityCenterLines(preview.identityCenter, mdCode));
+  if (preview.organizations) lines.push(...organizationsLines(preview.organizations, mdCode));
   const order = (p: PolicyPreview) => (p.libraryOnly ? 99 : Math.min(...p.kinds.map((k) => ['delete', 'edit', 'create', 'adopt', 'attach', 'detach'].indexOf(k))));
   const sorted = [...preview.policies].sort((a, b) => order(a) - order(b) || (a.name < b.name ? -1 : 1));
   sorted.forEach((p, i) => lines.push(...section(p, preview, detail, i < detail.sections)));
@@ -324,6 +327,7 @@ export function previewToJson(preview: Preview): Record<string, unknown> {
                 ...terraform(p, p.byKind[k]!.accounts),
                 ...(k === 'delete' ? { confirmed: p.deleteConfirmed ?? false } : {}),
                 ...(k === 'edit' && p.classification ? { classification: p.classification.label, added: p.classification.added, removed: p.classification.removed } : {}),
+                ...(preview.identityCenter ? { reprovisionedAccounts: reprovisionCount(k, p.rows) } : {}),
                 ...(p.warnings.length ? { warnings: p.warnings } : {}),
               })),
         ),
@@ -333,5 +337,7 @@ export function previewToJson(preview: Preview): Record<string, unknown> {
     conflicts: preview.conflicts,
     unplannedAccounts: preview.unplannedAccounts,
     ...(preview.plan ? { plan: preview.plan } : {}),
+    ...(preview.identityCenter ? { identityCenter: preview.identityCenter } : {}),
+    ...(preview.organizations ? { organizations: preview.organizations } : {}),
   };
 }

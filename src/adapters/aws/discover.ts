@@ -1,6 +1,6 @@
 import { GetPolicyCommand, GetPolicyVersionCommand, IAMClient, paginateListEntitiesForPolicy, paginateListPolicies } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { accountRoleArn, policyArn, policyName, TAGS } from '../../core/naming';
+import { accountRoleArn, IDC_RESERVED_ROLE_PATH, policyArn, policyName, TAGS } from '../../core/naming';
 import { AssumeRoleSettings, Settings } from '../../core/settings';
 import { AccountDiscovery, DiscoveryResults, PolicyDiscovery } from '../../model/discovery';
 import { normalizePolicyText } from '../../model/normalize';
@@ -114,7 +114,8 @@ async function discoverPolicy(iam: IAMClient, account: string, name: string, del
     const live = decodePolicyDocument(version.PolicyVersion?.Document ?? '{}');
     if (normalizePolicyText(live as PolicyDocument) !== expected) found.drift = { liveDocument: live };
   }
-  if (deleting) found.nonPrismAttachments = await nonPrismAttachments(iam, arn, options.settings.roles.path);
+  // identity-center mode: the roles IAM Identity Center provisions are Prism's (its stack detaches the policy before the delete)
+  if (deleting) found.nonPrismAttachments = await nonPrismAttachments(iam, arn, options.settings.mode === 'identity-center' ? IDC_RESERVED_ROLE_PATH : options.settings.roles.path);
   return found;
 }
 

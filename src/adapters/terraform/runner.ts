@@ -350,17 +350,20 @@ function quietProvider(): NodeJS.ProcessEnv {
  * Applies one account's stack: `init` (skipped when its kept working data is current), then `apply
  * -json` of the reviewed plan file when the stack folder has one (`tfplan`), else `apply -json
  * -auto-approve` (plan and apply), and reports what happened to each resource. Apply configures the
- * provider twice, so Terraform starts its own. Never throws: an init failure is returned as
+ * provider twice, so Terraform starts its own. With `targets`, only those resources are planned and
+ * applied (`-target`), never a reviewed plan. Never throws: an init failure is returned as
  * `setupError`, a killed process as exitCode null.
  */
-export async function applyStack(runner: TerraformRunner, account: string, stackDir: string): Promise<AccountApplyOutcome> {
+export async function applyStack(runner: TerraformRunner, account: string, stackDir: string, options: { readonly targets?: readonly string[] } = {}): Promise<AccountApplyOutcome> {
   const init = await initStack(runner, stackDir);
   if (init.code !== 0) {
     const d = failureDiagnostics('init', init)[0];
     return { exitCode: init.code, setupError: d.detail ? `${d.summary}: ${d.detail}` : d.summary };
   }
-  const reviewed = fs.existsSync(path.join(stackDir, 'tfplan'));
-  const args = reviewed ? ['apply', '-input=false', '-json', 'tfplan'] : ['apply', '-input=false', '-json', '-auto-approve'];
+  // only some resources (the identity-center stack holding back a permission set): plan and apply those
+  const reviewed = !options.targets && fs.existsSync(path.join(stackDir, 'tfplan'));
+  const targets = (options.targets ?? []).map((t) => `-target=${t}`);
+  const args = reviewed ? ['apply', '-input=false', '-json', 'tfplan'] : ['apply', '-input=false', '-json', '-auto-approve', ...targets];
   const { result: r, messages } = await runStreaming(runner, account, stackDir, args);
   return { exitCode: r.signal ? null : r.code, report: applyReport(messages) };
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { oneOf } from '../args';
 import { doctor } from '../../pipeline/doctor';
-import { findRepository } from '../../pipeline/repository';
+import { findRepository } from '../../pipeline/find-repository';
 import { defineCommand } from '../command';
 import { DIR, QUIET } from '../flags';
 import { paintFor } from '../terminal';
