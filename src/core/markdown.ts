@@ -27,7 +27,18 @@ export function mdText(text: string): string {
  * line breaks become spaces, and `|` is escaped so it never splits a table cell.
  */
 export function mdCode(name: string): string {
-  const text = name.replace(BREAKS, ' ').replace(/\|/g, '\\|');
+  return codeSpan(name.replace(BREAKS, ' ').replace(/\|/g, '\\|'));
+}
+
+/**
+ * The same outside a table (a list item, a paragraph): `|` stays as it is, since a backslash in a
+ * code span is shown as typed everywhere but in a table cell.
+ */
+export function mdCodeInline(name: string): string {
+  return codeSpan(name.replace(BREAKS, ' '));
+}
+
+function codeSpan(text: string): string {
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
   const fence = '`'.repeat(longest + 1);
   const pad = longest || /^ | $/.test(text) ? ' ' : '';

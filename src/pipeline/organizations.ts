@@ -4,6 +4,7 @@
  * lock. The scheduled workflow calls it: an account that joined or left an assigned OU becomes a
  * pull request, or a commit that is applied, as StackSets' automatic deployment would deploy it.
  */
+import { mdCode, mdText } from '../core/markdown';
 import { ORGANIZATIONS_LOCK_FILE, writeOrganizationsLock } from '../artifacts/organizations-file';
 import { usageError } from '../core/errors';
 import { MembershipChange, membershipChanges, OrganizationsSnapshot, restrictSnapshot, sameMembership, unitsOf } from '../model/organizations';
@@ -43,12 +44,12 @@ export function renderMembershipChange(o: Pick<OrganizationsOutcome, 'changes' |
   if (!o.stale) return `AWS Organizations matches \`${ORGANIZATIONS_LOCK_FILE}\`: no account joined or left an assigned organizational unit.`;
   const lines = [`## Prism: organizational units changed`, '', `\`${ORGANIZATIONS_LOCK_FILE}\` is updated from AWS Organizations. Merging applies the assignments to the accounts that joined, and removes them from the accounts that left, as StackSets' automatic deployment would.`, ''];
   for (const c of o.changes) {
-    const label = c.name ? `\`${c.unit}\` (${c.name.replace(/[`|<>]/g, '')})` : `\`${c.unit}\``;
-    if (c.joined.length) lines.push(`- ${label}: joined ${c.joined.map((a) => `\`${a}\``).join(', ')}`);
-    if (c.left.length) lines.push(`- ${label}: left ${c.left.map((a) => `\`${a}\``).join(', ')}`);
+    const label = c.name ? `${mdCode(c.unit)} (${mdText(c.name)})` : mdCode(c.unit);
+    if (c.joined.length) lines.push(`- ${label}: joined ${c.joined.map(mdCode).join(', ')}`);
+    if (c.left.length) lines.push(`- ${label}: left ${c.left.map(mdCode).join(', ')}`);
   }
-  for (const u of o.added) lines.push(`- \`${u}\`: newly named by an assignment`);
-  for (const u of o.removed) lines.push(`- \`${u}\`: no longer named by any assignment`);
+  for (const u of o.added) lines.push(`- ${mdCode(u)}: newly named by an assignment`);
+  for (const u of o.removed) lines.push(`- ${mdCode(u)}: no longer named by any assignment`);
   lines.push('', 'The propagation preview on this pull request shows what each account gets.');
   return lines.join('\n');
 }

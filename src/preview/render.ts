@@ -1,5 +1,5 @@
 import { Diagnostic } from '../core/diagnostics';
-import { mdCode, mdFenced, mdLink, mdText } from '../core/markdown';
+import { mdCode, mdCodeInline, mdFenced, mdLink, mdText } from '../core/markdown';
 import { ChangeKind } from '../change/change-set';
 import { policyOfAddress, policyOfResource } from '../core/naming';
 import { PlanCounts, planCounts, PlanSummary } from '../model/terraform';
@@ -78,8 +78,9 @@ function validationBlock(diagnostics: readonly Diagnostic[]): string[] {
   const sorted = [...errors, ...diagnostics.filter((d) => d.severity !== 'error')];
   const lines = [`### Validation: ${errors.length} error(s), ${diagnostics.length - errors.length} warning(s)`, ''];
   for (const d of sorted.slice(0, 50)) {
-    const where = d.location ? `${mdCode(`${d.location.file}:${d.location.line}:${d.location.column}`)} ` : '';
-    lines.push(`- ${d.severity === 'error' ? '❌' : '⚠️'} ${where}${mdCode(d.code)}: ${mdText(d.message)}`);
+    // a list, not a table: code spans keep a pipe as it is
+    const where = d.location ? `${mdCodeInline(`${d.location.file}:${d.location.line}:${d.location.column}`)} ` : '';
+    lines.push(`- ${d.severity === 'error' ? '❌' : '⚠️'} ${where}${mdCodeInline(d.code)}: ${mdText(d.message)}`);
     if (d.hint) lines.push(`  - hint: ${mdText(d.hint)}`);
   }
   if (diagnostics.length > 50) lines.push('', `…and ${diagnostics.length - 50} more: run \`prism validate\`.`);

@@ -36,11 +36,11 @@ describe('sharding', () => {
 describe('prism drift', () => {
   const { runPrism } = require('../helpers/cli') as typeof import('../helpers/cli');
   const { writeRepo } = require('../helpers/repo') as typeof import('../helpers/repo');
-  test('reports no drift without inputs, and refuses a --discovery file that does not exist', () => {
-    const dir = writeRepo({});
-    const ok = runPrism(['drift', '--dir', dir]);
-    expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain('No drift');
+  test('refuses to compare nothing (no plans, no discovery), and a --discovery file that does not exist', () => {
+    const dir = writeRepo({ 'policies/README.md': 'Customer managed policies.\n' });
+    const nothing = runPrism(['drift', '--dir', dir]);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain('prism drift has nothing to compare');
     const missing = runPrism(['drift', '--dir', dir, '--discovery', 'nope.json']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('--discovery nope.json does not exist');

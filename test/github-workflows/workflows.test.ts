@@ -78,7 +78,7 @@ describe('GitHub Actions workflows', () => {
 
   test('no logic in the YAML: every run: is one command (prism, or npm), except the job that must run no package code', () => {
     for (const { where, script, job } of runScripts()) {
-      if (job === 'prism-pin-upgrades.yml:publish') continue;
+      if (job === 'prism-pin-upgrades.yml:publish' || job === 'prism-organizations.yml:publish') continue;
       const lines = script.trim().split('\n');
       expect([where, lines.length]).toEqual([where, 1]);
       expect([where, /^(npx prism [a-z]|npm (ci|install|run build)|git diff )/.test(lines[0])]).toEqual([where, true]);
@@ -114,6 +114,9 @@ describe('GitHub Actions workflows', () => {
     expect(sync.jobs.apply.concurrency).toEqual({ group: 'prism-apply', 'cancel-in-progress': false });
     expect(sync.jobs.apply.if).toContain("github.ref == 'refs/heads/main'");
     expect(sync.jobs.sync.steps.some((s: { run?: string }) => s.run?.includes('PRISM_DEPLOY'))).toBe(false);
+    // the job that reads AWS cannot write to the repository; the job that writes runs no package code
+    expect(sync.jobs.sync.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(sync.jobs.publish.steps.some((s: { uses?: string; run?: string }) => s.uses === './.github/actions/setup' || /npm|npx/.test(s.run ?? ''))).toBe(false);
     // the pull request pipeline only ever uses the read-only plan role
     expect(fs.readFileSync(path.join(dir, 'prism-preview.yml'), 'utf8')).not.toContain('DEPLOY');
   });
@@ -163,6 +166,8 @@ describe('GitHub Actions workflows', () => {
     // every job that runs prism uses the setup action, and none runs npm ci on its own (but pin upgrades)
     for (const f of files.filter((x) => x !== 'prism-pin-upgrades.yml')) {
       for (const [name, job] of Object.entries(load(f).jobs as Record<string, Job>)) {
+        // the organizations publish job runs no package code at all
+        if (f === 'prism-organizations.yml' && name === 'publish') continue;
         const uses = job.steps.map((s) => s.uses ?? '');
         expect([f, name, uses.includes('./.github/actions/setup')]).toEqual([f, name, true]);
         expect([f, name, job.steps.some((s) => s.run?.includes('npm ci'))]).toEqual([f, name, false]);

@@ -8,7 +8,13 @@ import { accountsToPlan } from '../../src/pipeline/plan';
 import { preview } from '../../src/pipeline/preview';
 import { CollectingReporter } from '../../src/pipeline/reporter';
 import { accountsToApply, apply } from '../../src/pipeline/rollouts';
-import { change, gitRepo } from '../helpers/git';
+import { change, git, gitRepo, remoteAndClone } from '../helpers/git';
+import { LedgerStore } from '../../src/adapters/git/ledger-store';
+import { Watermark } from '../../src/artifacts/ledger';
+import { IDENTITY_CENTER_STACK } from '../../src/core/naming';
+import { buildModel } from '../../src/model/build-model';
+import { identityCenterFingerprint, stackFingerprint } from '../../src/model/fingerprint';
+import { loadRepository } from '../../src/pipeline/repository';
 import { IDC, idcOrg } from '../helpers/identity-center';
 
 const doc = (action: string) => ({ Version: '2012-10-17', Statement: [{ Sid: 'A', Effect: 'Allow', Action: action, Resource: '*' }] });
@@ -57,12 +63,29 @@ describe('preview in identity-center mode', () => {
   });
 
   test('a change to the identity-center stack alone still gets a plan and an apply job, in the shard that holds the IdC account', async () => {
+    // every stack was applied at the base: the ledger holds a watermark for each account and for the identity-center stack
+    const { clone } = remoteAndClone(idcOrg());
+    const base = loadRepository(clone);
+    const model = buildModel(base.documents, { materialised: new Map() });
+    const at = '2026-11-20T10:00:00.000Z';
+    const commit = git(clone, 'rev-parse', 'HEAD');
+    const marks: Watermark[] = [...model.accounts.values()].map((state) => ({ type: 'applied', account: state.account, commit, stateHash: stackFingerprint(state, base.documents.settings), at, runId: 'seed' }));
+    marks.push({ type: 'applied', account: IDC.account, stack: IDENTITY_CENTER_STACK, commit, stateHash: identityCenterFingerprint(model.identityCenter!, base.documents.settings), at, runId: 'seed' });
+    const store = await LedgerStore.open({ repoDir: clone });
+    await store.run('seed', at).append(marks, 'seed watermarks');
+
+    change(clone, { 'assignments/finance.yaml': 'permissionSet: Finance\naccounts:\n  - "333333333333"\nprincipals:\n  - user: jane@example.com\n  - group: Auditors\n' });
+    const plan = await accountsToPlan({ dir: clone, base: 'HEAD', reporter: new CollectingReporter() });
+    expect(plan).toEqual({ kind: 'accounts', accounts: [IDC.account] });
+    const toApply = await accountsToApply({ dir: clone, base: 'HEAD', reporter: new CollectingReporter() });
+    expect(toApply).toEqual({ kind: 'accounts', accounts: [IDC.account] });
+  });
+
+  test('with no watermark yet, apply converges every account and the identity-center stack', async () => {
     const dir = gitRepo(idcOrg());
     change(dir, { 'assignments/finance.yaml': 'permissionSet: Finance\naccounts:\n  - "333333333333"\nprincipals:\n  - user: jane@example.com\n  - group: Auditors\n' });
-    const plan = await accountsToPlan({ dir, base: 'main', reporter: new CollectingReporter() });
-    expect(plan).toEqual({ kind: 'accounts', accounts: [IDC.account] });
-    const toApply = await accountsToApply({ dir, base: 'main', reporter: new CollectingReporter() });
-    expect(toApply).toEqual({ kind: 'accounts', accounts: [IDC.account] });
+    const toApply = await accountsToApply({ dir, base: 'main', ledger: false, reporter: new CollectingReporter() });
+    expect(toApply).toEqual({ kind: 'accounts', accounts: ['111111111111', '222222222222', '333333333333', IDC.account] });
   });
 
   test('apply refuses a shard that leaves out affected accounts: the identity-center stack follows all of them', async () => {

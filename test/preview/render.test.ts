@@ -110,16 +110,18 @@ describe('preview: rendering', () => {
     expect(mdText('a|b')).toBe('a\\|b');
   });
 
-  test('a hostile file name cannot split the validation table or hide the rest of the comment', () => {
+  test('a hostile file name cannot split the validation list or hide the rest of the comment', () => {
     const file = 'policies/a|b\r<!--.json';
     const p = buildPreview(input({ base: docs({}), head: docs({}), changes: [], headDiagnostics: [{ code: 'file/unexpected', severity: 'error', message: 'x | y\r<!-- z', location: { file, line: 1, column: 1 } }] }));
     const html = new MarkdownIt({ html: true, linkify: true }).render(renderPreview(p).markdown);
     // the only comment is Prism's own marker, at the top
     expect(html.split('<!--')).toHaveLength(2);
     expect(html.startsWith(PREVIEW_MARKER)).toBe(true);
-    const row = /<tbody>\s*<tr>([\s\S]*?)<\/tr>/.exec(html)![1];
-    expect([...row.matchAll(/<td>/g)]).toHaveLength(4);
-    expect(row).toContain('policies/a|b <!--.json'.replace('<', '&lt;'));
+    // one list item, holding the whole location and the message as text
+    const items = [...html.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => m[1]);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toContain('policies/a|b &lt;!--.json:1:1');
+    expect(items[0]).toContain('x | y &lt;!-- z');
   });
 
   test('a 1,000-account, 200-policy change fits GitHub\'s limit and keeps the summary', () => {
