@@ -4,6 +4,9 @@
  * lock. The scheduled workflow calls it: an account that joined or left an assigned OU becomes a
  * pull request, or a commit that is applied, as StackSets' automatic deployment would deploy it.
  */
+import * as path from 'node:path';
+import { setStepOutput } from '../adapters/github/actions';
+import { writeFileAtomic } from '../artifacts/atomic-file';
 import { mdCode, mdText } from '../core/markdown';
 import { ORGANIZATIONS_LOCK_FILE, writeOrganizationsLock } from '../artifacts/organizations-file';
 import { usageError } from '../core/errors';
@@ -65,7 +68,10 @@ export async function organizations(input: OrganizationsInput): Promise<Refused 
   if (refused) return refused;
   const units = unitsOf(repo.documents);
   const settings = repo.documents.settings;
-  if (units.length === 0 && !repo.organizations) return { kind: 'none', why: 'no assignment names an organizational unit' };
+  if (units.length === 0 && !repo.organizations) {
+    setStepOutput('changed', 'false');
+    return { kind: 'none', why: 'no assignment names an organizational unit' };
+  }
   const account = settings.organizations.account;
   let live: OrganizationsSnapshot = { resolvedAt: (input.now ?? (() => new Date()))().toISOString(), organizationalUnits: {} };
   if (units.length) {
@@ -84,5 +90,12 @@ export async function organizations(input: OrganizationsInput): Promise<Refused 
   const outcome = { changes, added, removed, stale };
   let written: string | undefined;
   if (input.update && stale) written = writeOrganizationsLock(input.dir, restricted);
+  // the scheduled workflow commits the lock when this is true
+  setStepOutput('changed', String(Boolean(written)));
   return { kind: 'resolved', units, live: restricted, ...outcome, ...(written ? { written } : {}), markdown: renderMembershipChange(outcome) };
+}
+
+/** Writes the report to `file` (resolved from the current folder), atomically. */
+export function writeOrganizationsReport(file: string, text: string): void {
+  writeFileAtomic(path.resolve(file), text);
 }

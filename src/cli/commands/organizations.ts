@@ -1,7 +1,4 @@
-import * as path from 'node:path';
-import { setStepOutput } from '../../adapters/github/actions';
-import { writeFileAtomic } from '../../artifacts/atomic-file';
-import { organizations } from '../../pipeline/organizations';
+import { organizations, writeOrganizationsReport } from '../../pipeline/organizations';
 import { oneOf, repoDir } from '../args';
 import { defineCommand } from '../command';
 import { DIR } from '../flags';
@@ -37,7 +34,6 @@ request (or commits and applies), as StackSets' automatic deployment follows acc
     if (outcome.kind === 'refused') return printRefusal(io, 'organizations', outcome);
     if (outcome.kind === 'none') {
       reporter.info(`organizations: ${outcome.why}`);
-      setStepOutput('changed', 'false');
       return 0;
     }
     let report: string;
@@ -49,9 +45,8 @@ request (or commits and applies), as StackSets' automatic deployment follows acc
       for (const u of outcome.added) report += `${u}: not in the lock yet\n`;
       for (const u of outcome.removed) report += `${u}: in the lock, named by no assignment\n`;
     }
-    if (flags.out !== undefined) writeFileAtomic(path.resolve(flags.out), report);
+    if (flags.out !== undefined) writeOrganizationsReport(flags.out, report);
     else io.stdout(report);
-    setStepOutput('changed', String(Boolean(outcome.written)));
     reporter.info(`organizations: ${outcome.units.length} organizational unit(s); ${outcome.stale ? (outcome.written ? `membership changed -> ${shown(outcome.written)}` : 'membership changed since the lock was written (prism organizations --update)') : 'the lock is up to date'}`);
     return outcome.stale && !outcome.written ? 1 : 0;
   },
