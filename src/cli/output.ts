@@ -35,7 +35,13 @@ export function printRunOutcome(io: Io, reporter: TerminalReporter, outcome: Run
   reporter.finish();
   for (const t of outcome.tables) io.stdout(t.text + '\n\n');
   const { accounts, failedAccounts: failed, skippedAccounts: skipped } = outcome;
-  const line = `applied ${accounts.length - failed.length - skipped.length} of ${accounts.length} account(s); ${failed.length} failed${skipped.length ? `, ${skipped.length} not started (failure tolerance)` : ''}`;
+  // an account not started is not also counted as failed; the identity-center stack is named on its own
+  const notStarted = new Set(skipped);
+  const failedStacks = failed.filter((a) => !notStarted.has(a));
+  const failedAccounts = failedStacks.filter((a) => accounts.includes(a));
+  const applied = accounts.filter((a) => !failed.includes(a) && !notStarted.has(a)).length;
+  const other = failedStacks.filter((a) => !accounts.includes(a));
+  const line = `applied ${applied} of ${accounts.length} account(s); ${failedAccounts.length} failed${notStarted.size ? `, ${notStarted.size} not started (failure tolerance)` : ''}${other.length ? `; the ${other.join(', ')} stack failed` : ''}`;
   if (failed.length || skipped.length) reporter.alert(line);
   else reporter.info(line);
   if (outcome.failedPolicies.length) {
