@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { editDistance } from '../core/suggest';
 import * as path from 'node:path';
 import { packageDir, packageVersion } from '../load/package-info';
 import { didYouMean } from './rule-context';
@@ -288,18 +289,7 @@ export function nearMiss(word: string, candidates: Iterable<string>): string | u
 }
 
 function editDistanceAtMost(a: string, b: string, limit: number): boolean {
-  if (Math.abs(a.length - b.length) > limit) return false;
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length] <= limit;
+  return Math.abs(a.length - b.length) <= limit && editDistance(a, b) <= limit;
 }
 
 /**
