@@ -2,6 +2,7 @@
  * One benchmark measurement, run in a fresh process so that its time and peak memory are its own.
  * Prints {"ms": <wall time of the work>, "maxRssMb": <peak resident memory>, "result"?: <what the task reports, e.g. shapes>}.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -83,27 +84,35 @@ async function synth(dir: string, options: { byShape?: boolean; policy?: string 
   return { stacks, shapes, fragments };
 }
 
+const PRISM_BIN = path.join(__dirname, '..', '..', 'bin', 'prism.js');
+
+/** `prism dashboard` in this process on the repository `dir` (documents and the ledger folder), into a fresh folder. */
+async function dashboardRun(dir: string, cache: boolean): Promise<Record<string, number>> {
+  const { dashboard } = require('../pipeline/dashboard') as typeof import('../pipeline/dashboard');
+  const { CollectingReporter } = require('../pipeline/reporter') as typeof import('../pipeline/reporter');
+  const r = await dashboard({ dir, out: path.join(dir, '..', `site-${process.pid}`), reporter: new CollectingReporter(), ...(cache ? {} : { cache: false }) });
+  return { files: r.files, ledgerFiles: r.ledgerFiles, parsed: r.parsed };
+}
+
 const dashboardTasks: Record<string, Task> = {
   /** Baseline: read every ledger file and JSON.parse every line. */
   'ledger-read-parse': (dir) => (require('./dashboard') as typeof import('./dashboard')).readAndParseLedger(dir),
-  /** The dashboard from the ledger: documents from `docs` (a repository without the ledger), rows streamed from `dir`, built and written. */
-  'dashboard-build': (dir, docs) => {
-    const { loadAndValidate } = require('../validate/load-and-validate') as typeof import('../validate/load-and-validate');
-    const { readLedgerRows } = require('../artifacts/ledger') as typeof import('../artifacts/ledger');
-    const { buildDashboard } = require('../dashboard/build-dashboard') as typeof import('../dashboard/build-dashboard');
-    const { writePages } = require('../dashboard/write-site') as typeof import('../dashboard/write-site');
-    const { documents } = loadAndValidate(docs!);
-    const site = buildDashboard(readLedgerRows(dir), documents, { generatedAt: new Date() });
-    const out = path.join(dir, '..', `site-${process.pid}`);
-    fs.mkdirSync(out);
-    return writePages(out, site.pages).files;
+  /** The first build: nothing cached, every ledger file parsed (in worker threads), the site written. */
+  'dashboard-first': (dir) => dashboardRun(dir, false),
+  /** A build after one more apply: the cache holds the folds of every other ledger file. */
+  'dashboard-after-apply': (dir) => dashboardRun(dir, true),
+  /** The same, as the workflow runs it: the `prism dashboard` command in a process of its own. */
+  'dashboard-command-after-apply': (dir) => {
+    const r = spawnSync(process.execPath, [PRISM_BIN, 'dashboard', '--dir', dir, '--out', path.join(dir, '..', `site-cli-${process.pid}`), '--quiet'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`prism dashboard failed (${r.status}): ${r.stderr}`);
+    return 1;
   },
-  /** `prism dashboard` as the CLI runs it: the repository loader (which today also reads the ledger's text), then the same build. */
-  'dashboard-command': async (dir) => {
-    const { dashboard } = require('../pipeline/dashboard') as typeof import('../pipeline/dashboard');
-    const { CollectingReporter } = require('../pipeline/reporter') as typeof import('../pipeline/reporter');
-    return (await dashboard({ dir, out: path.join(dir, '..', `site-cmd-${process.pid}`), reporter: new CollectingReporter() })).files;
-  },
+};
+
+/** Work done before a task's clock starts: for the builds after an apply, that apply's run file. */
+const setups: Record<string, (dir: string) => void> = {
+  'dashboard-after-apply': (dir) => (require('./dashboard') as typeof import('./dashboard')).writeNextRun(dir),
+  'dashboard-command-after-apply': (dir) => (require('./dashboard') as typeof import('./dashboard')).writeNextRun(dir),
 };
 
 Object.assign(tasks, moreTasks, dashboardTasks);
@@ -112,6 +121,7 @@ async function main(): Promise<void> {
   const [name, dir, arg] = process.argv.slice(2);
   const task = tasks[name];
   if (!task) throw new Error(`unknown benchmark task ${name}`);
+  setups[name]?.(dir);
   const start = process.hrtime.bigint();
   const result = await task(dir, arg);
   const ms = Number(process.hrtime.bigint() - start) / 1e6;

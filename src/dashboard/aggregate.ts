@@ -1,28 +1,26 @@
 import { ROLLOUT_EVENTS, ROLLOUT_STATUSES, RolloutEvent, RolloutRow, RolloutStatus } from '../model/rollout';
+import { foldRows, LedgerFold, STATUS_CODE } from './fold';
+import type { AccountsSource } from './render';
+import type { WaveTimes } from './svg';
 
 /**
- * Streaming aggregation of the rollout ledger for the dashboard.
+ * Aggregation of the rollout ledger for the dashboard.
  *
  * A ledger of 1,000 accounts x 200 policies x 10 waves holds 2,000,000 rollouts (4,000,000 lines with
- * their PENDING lines), about 1.7 GB of JSON. Rows are therefore folded in one at a time and never
- * kept: what stays is, per wave, a few typed-array columns per rollout (account, status, event,
- * start, end, error: 26 bytes), one pointer per (policy, account) to the wave holding its latest
- * rollout, and interned strings (accounts, errors, commits). Rows can arrive in any order (one file
- * per policy today, one file per run soon).
+ * their PENDING lines), about 1.6 GB of JSON. Rows are never kept: each ledger file is folded into
+ * columns (`foldRows` in ./fold.ts), and the folds are merged here in ledger order. What stays is,
+ * per wave, a few typed-array columns per rollout (account, status, event, start, end, error: 30
+ * bytes), one pointer per (policy, account) to the wave holding its latest rollout, and interned
+ * strings (accounts, errors, commits).
  *
  * Semantics are the model's (`latestRows`, then `latestPerAccount` in src/apply/rollout-table.ts):
  * the last line of a rollout wins, and the latest rollout of a policy in an account is the one with
  * the latest `startedAt` (a later line wins a tie). Two facts of the ledger make this foldable
- * without keeping every id: every line of a rollout carries the same `startedAt` and the same run,
- * and a run has at most one rollout per (policy, account) (src/apply/rollout-events.ts
- * `planRollouts`). A property test checks the result against `latestPerAccount` and `summaryChips`.
+ * without keeping every id: every line of a rollout carries the same `startedAt`, run and
+ * permission sets, and a run has at most one rollout per (policy, account)
+ * (src/apply/rollout-events.ts `planRollouts`). Property tests check the result against
+ * `latestPerAccount` and `summaryChips`, and that merging per-file folds equals folding every row.
  */
-
-/** Errors longer than this are cut (with a note): one Terraform error can be very long. */
-export const MAX_ERROR_CHARS = 4000;
-
-const STATUS_CODE = Object.fromEntries(ROLLOUT_STATUSES.map((s, i) => [s, i])) as Record<RolloutStatus, number>;
-const EVENT_CODE = Object.fromEntries(ROLLOUT_EVENTS.map((e, i) => [e, i])) as Record<RolloutEvent, number>;
 
 /** Status counts: the summary chips. */
 export interface StatusCounts {
@@ -99,6 +97,11 @@ class WaveAgg {
     readonly runUrl: string | undefined,
   ) {}
 
+  /** Room for `n` more slots. */
+  reserve(n: number): void {
+    for (const c of [this.account, this.status, this.event, this.start, this.end, this.error]) c.ensure(this.size + n);
+  }
+
   /** The slot of an account, creating it when `create`. */
   slot(accountIdx: number, create: boolean): number {
     if (accountIdx >= this.slotOf.data.length) {
@@ -108,7 +111,7 @@ class WaveAgg {
     let s = this.slotOf.data[accountIdx];
     if (s === -1 && create) {
       s = this.size++;
-      for (const c of [this.account, this.status, this.event, this.start, this.end, this.error]) c.ensure(this.size);
+      this.reserve(0);
       this.slotOf.data[accountIdx] = s;
       this.account.data[s] = accountIdx;
       this.start.data[s] = -Infinity;
@@ -125,114 +128,111 @@ class PolicyAgg {
   readonly latest = new Column(new Int32Array(0), (n) => new Int32Array(n).fill(-1));
   /** permission sets named by the latest-started row */
   permissionSets: readonly string[] = [];
-  private permissionSetsAt = -Infinity;
+  /** the start of the row that named them; undefined while none did */
+  permissionSetsAt: number | undefined = undefined;
   constructor(readonly name: string) {}
 
   notePermissionSets(sets: readonly string[] | undefined, at: number): void {
-    if (sets && !(at < this.permissionSetsAt)) {
+    if (sets && !(this.permissionSetsAt !== undefined && at < this.permissionSetsAt)) {
       this.permissionSets = sets;
       this.permissionSetsAt = at;
     }
   }
 }
 
-/** Turns a start time into a number; a row whose startedAt is not a date sorts first. */
-function time(iso: string | undefined): number {
-  const t = iso === undefined ? NaN : Date.parse(iso);
-  return Number.isNaN(t) ? -Infinity : t;
-}
-
-/** ISO time -> ms, remembering the last one: the rows of a run share their start time. */
-class TimeParser {
-  private lastIso: string | undefined = undefined;
-  private lastMs = -Infinity;
-  start(iso: string | undefined): number {
-    if (iso !== this.lastIso) {
-      this.lastIso = iso;
-      this.lastMs = time(iso);
-    }
-    return this.lastMs;
-  }
-}
-
-/** Folds ledger rows into what the dashboard shows. Feed rows with `add`, then read the result. */
-export class RolloutAggregate {
-  private readonly accountIdx = new Map<string, number>();
+/**
+ * Folds the ledger into what the dashboard shows: merge each ledger file's fold (`foldRows`, or a
+ * cached one), in ledger order, with `addFold`; or fold rows directly with `addAll`. Then read the
+ * result.
+ */
+export class RolloutAggregate implements AccountsSource {
+  /** account ID (as a number) -> account index */
+  private readonly accountIdx = new Map<number, number>();
   private readonly accountIds: string[] = [];
   private readonly errorIdx = new Map<string, number>();
   private readonly errors: string[] = [];
   private readonly strings = new Map<string, string>();
   private readonly policies = new Map<string, PolicyAgg>();
   private readonly views = new Map<string, PolicyRollouts>();
-  private readonly times = new TimeParser();
-  // consecutive rows mostly share their policy and run: remember the last ones
-  private lastPolicy?: PolicyAgg;
-  private lastKey?: string;
-  private lastWave = -1;
   private waveSeq = 0;
   /** rows folded in (lines, including superseded PENDING lines) */
   lines = 0;
 
-  /** Folds in every row of an iterable. */
+  /** Folds in every row of an iterable, as one ledger file. */
   addAll(rows: Iterable<RolloutRow>): this {
-    for (const r of rows) this.add(r);
+    return this.addFold(foldRows(rows));
+  }
+
+  /** Merges the fold of the next ledger file (files in ledger order). */
+  addFold(fold: LedgerFold): this {
+    this.lines += fold.lines;
+    const errorAt = fold.errors.map((t) => this.internError(t));
+    // the fold's waves, found or made in order of first appearance, with their slots
+    const targets = fold.waves.map((fw) => {
+      this.views.delete(fw.policy); // views made before are out of date
+      let p = this.policies.get(fw.policy);
+      if (!p) this.policies.set(fw.policy, (p = new PolicyAgg(fw.policy)));
+      let wi = p.waveByKey.get(fw.key);
+      if (wi === undefined) {
+        wi = p.waves.length;
+        p.waveByKey.set(fw.key, wi);
+        p.waves.push(new WaveAgg(fw.key, this.waveSeq++, fw.runId && this.intern(fw.runId), this.intern(fw.commit), fw.pullRequest, fw.runUrl && this.intern(fw.runUrl)));
+      }
+      const w = p.waves[wi];
+      if (fw.retry) w.retry = true;
+      w.reserve(fw.size);
+      const accounts = this.accountIndices(fw.account);
+      const slots = new Int32Array(fw.size);
+      for (let s = 0; s < fw.size; s++) slots[s] = w.slot(accounts[s], true);
+      p.latest.ensure(this.accountIds.length);
+      return { fw, p, wi, w, slots, accounts };
+    });
+    // then each slot's winning line, in the order the slots last changed in the file
+    const u = fold.updates;
+    for (let k = 0; k < u.length; k += 2) {
+      const { fw, p, wi, w, slots, accounts } = targets[u[k]];
+      const s = u[k + 1];
+      const t = slots[s];
+      const start = fw.start[s];
+      // a later line of a rollout wins unless it started earlier
+      if (start < w.start.data[t]) continue;
+      w.start.data[t] = start;
+      w.status.data[t] = fw.status[s];
+      w.event.data[t] = fw.event[s];
+      w.end.data[t] = fw.end[s];
+      w.error.data[t] = fw.error[s] === -1 ? -1 : errorAt[fw.error[s]];
+      // the latest rollout of the policy in the account: the latest start, a later line wins a tie
+      const ai = accounts[s];
+      const cur = p.latest.data[ai];
+      if (cur === -1 || cur === wi) p.latest.data[ai] = wi;
+      else {
+        const cw = p.waves[cur];
+        if (!(start < cw.start.data[cw.slot(ai, false)])) p.latest.data[ai] = wi;
+      }
+    }
+    for (const ps of fold.permissionSets) this.policies.get(ps.policy)?.notePermissionSets(ps.sets, ps.at);
     return this;
   }
 
-  /** Folds in one ledger row (one line). */
-  add(row: RolloutRow): void {
-    this.lines++;
-    // views made before this row are out of date (none exist while rows are folded in bulk)
-    if (this.views.size) this.views.delete(row.policy);
-    let p = this.lastPolicy;
-    if (p?.name !== row.policy) {
-      p = this.policies.get(row.policy);
-      if (!p) this.policies.set(row.policy, (p = new PolicyAgg(row.policy)));
-      this.lastPolicy = p;
-      this.lastKey = undefined;
-    }
+  /** The account indices of a wave's accounts; consecutive waves mostly list the same accounts in the same order: that list is reused. */
+  private accountIndices(ids: Float64Array): Int32Array {
+    const last = this.lastAccounts;
+    if (last && last.ids.length === ids.length && last.ids.every((v, i) => v === ids[i])) return last.indices;
+    const indices = new Int32Array(ids.length);
+    for (let s = 0; s < ids.length; s++) indices[s] = this.accountIndex(ids[s]);
+    this.lastAccounts = { ids, indices };
+    return indices;
+  }
+  private lastAccounts?: { ids: Float64Array; indices: Int32Array };
 
-    // the wave: the run that wrote the row (older rows without a run id: their commit)
-    const key = row.runId ?? `commit:${row.commit}`;
-    let wi = key === this.lastKey ? this.lastWave : p.waveByKey.get(key);
-    if (wi === undefined) {
-      wi = p.waves.length;
-      p.waveByKey.set(key, wi);
-      const pr = typeof row.pullRequest === 'number' ? row.pullRequest : undefined;
-      p.waves.push(new WaveAgg(key, this.waveSeq++, row.runId && this.intern(row.runId), this.intern(String(row.commit ?? '')), pr, row.runUrl && this.intern(row.runUrl)));
-    }
-    this.lastKey = key;
-    this.lastWave = wi;
-    const w = p.waves[wi];
-    if (row.retryOf) w.retry = true;
-
-    let ai = this.accountIdx.get(row.account);
+  private accountIndex(id: number): number {
+    let ai = this.accountIdx.get(id);
     if (ai === undefined) {
       ai = this.accountIds.length;
-      this.accountIdx.set(row.account, ai);
-      this.accountIds.push(row.account);
+      this.accountIdx.set(id, ai);
+      this.accountIds.push(String(id).padStart(12, '0'));
     }
-
-    // the rollout's slot in its wave: a later line wins unless it started earlier
-    const start = this.times.start(row.startedAt);
-    const s = w.slot(ai, true);
-    if (start < w.start.data[s]) return;
-    w.start.data[s] = start;
-    w.status.data[s] = STATUS_CODE[row.status];
-    w.event.data[s] = EVENT_CODE[row.event];
-    const end = row.endedAt === undefined ? NaN : Date.parse(row.endedAt);
-    w.end.data[s] = end;
-    w.error.data[s] = row.error ? this.internError(row.error) : -1;
-    p.notePermissionSets(row.permissionSets, start);
-
-    // the latest rollout of the policy in the account: the latest start, a later line wins a tie
-    p.latest.ensure(ai + 1);
-    const cur = p.latest.data[ai];
-    if (cur === -1 || cur === wi) p.latest.data[ai] = wi;
-    else {
-      const cw = p.waves[cur];
-      if (!(start < cw.start.data[cw.slot(ai, false)])) p.latest.data[ai] = wi;
-    }
+    return ai;
   }
 
   private intern(s: string): string {
@@ -242,8 +242,8 @@ export class RolloutAggregate {
     return s;
   }
 
-  private internError(e: string): number {
-    const text = e.length > MAX_ERROR_CHARS ? `${e.slice(0, MAX_ERROR_CHARS)}… (${(e.length - MAX_ERROR_CHARS).toLocaleString('en-US')} more characters in the ledger)` : e;
+  /** An error text, already cut (`cutError`). */
+  private internError(text: string): number {
     let i = this.errorIdx.get(text);
     if (i === undefined) {
       i = this.errors.length;
@@ -272,9 +272,35 @@ export class RolloutAggregate {
     return v;
   }
 
+  /** The statuses of every policy's latest rollout in one account, and how many policies have one (what latestInAccount gives, counted). */
+  countsInAccount(account: string): { counts: StatusCounts; policies: number } {
+    const counts: StatusCounts = { SUCCESS: 0, PENDING: 0, FAILED: 0 };
+    let policies = 0;
+    const ai = /^\d{12}$/.test(account) ? this.accountIdx.get(Number(account)) : undefined;
+    if (ai === undefined) return { counts, policies };
+    for (const p of this.policies.values()) {
+      const wi = ai < p.latest.data.length ? p.latest.data[ai] : -1;
+      if (wi === -1) continue;
+      const w = p.waves[wi];
+      counts[ROLLOUT_STATUSES[w.status.data[w.slot(ai, false)]]]++;
+      policies++;
+    }
+    return { counts, policies };
+  }
+
+  /** The index of an account (for tables by account); -1 when unknown. */
+  accountIndexOf(account: string): number {
+    return (/^\d{12}$/.test(account) ? this.accountIdx.get(Number(account)) : undefined) ?? -1;
+  }
+
+  /** How many waves a policy has (0 when none). */
+  waveCount(policy: string): number {
+    return this.policies.get(policy)?.waves.length ?? 0;
+  }
+
   /** Every policy's latest rollout in one account. Cheap: one pointer per policy. */
   latestInAccount(account: string): { policy: string; rollout: RolloutView }[] {
-    const ai = this.accountIdx.get(account);
+    const ai = /^\d{12}$/.test(account) ? this.accountIdx.get(Number(account)) : undefined;
     if (ai === undefined) return [];
     const out: { policy: string; rollout: RolloutView }[] = [];
     for (const name of this.policies.keys()) {
@@ -339,6 +365,17 @@ export class PolicyRollouts {
   /** The waves, newest first. */
   wavesNewestFirst(): WaveInfo[] {
     return [...this.waves()].sort((a, b) => b.number - a.number);
+  }
+
+  /** The times of one wave (by its number) as columns, for its timeline; undefined when there is no such wave. */
+  waveTimes(number: number): WaveTimes | undefined {
+    const infos = this.waves();
+    const i = infos.findIndex((w) => w.number === number);
+    if (i === -1) return undefined;
+    const w = this.p.waves[i];
+    const failed = STATUS_CODE.FAILED;
+    const status = w.status.data;
+    return { size: w.size, start: w.start.data.subarray(0, w.size), end: w.end.data.subarray(0, w.size), failed: (k) => status[k] === failed, rollouts: () => this.waveRollouts(number) };
   }
 
   /** The rollouts of one wave (by its number), in ledger order of first appearance. */

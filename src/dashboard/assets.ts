@@ -58,6 +58,7 @@ dl.facts dd{margin:0}
 .note{font-size:.9em;color:var(--muted)}
 ${POLICY_FILTERS.map((f) => `.fx:has(#show-${f}:checked) tbody tr:not(.${f})`).join(',\n')}{display:none}
 ${EVENTS.map((e) => `.fx:has(#ev-${e}:checked) tbody tr:not(.ev-${e})`).join(',\n')}{display:none}
+${['success', 'failed', 'pending'].map((st) => `.fx:has(#st-${st}:checked) #rollouts tbody tr:not(.${st})`).join(',\n')}{display:none}
 @media print{header.site,.skip,fieldset.filters,.search{display:none}}
 `;
 

@@ -1,10 +1,49 @@
-import { RepoDocuments } from '../model/types';
 import { ROLLOUT_EVENTS, RolloutStatus } from '../model/rollout';
 import { chipsText, countStatuses, PolicyRollouts, RolloutAggregate, RolloutView, StatusCounts, WaveInfo } from './aggregate';
 import { FILTER_JS, STYLE_CSS } from './assets';
 import { formatDuration, formatTime, isoTime, shortSha } from './format';
 import { escapeHtml as e, safeHttpUrl } from './html';
 import { statusBar, waveTimeline } from './svg';
+
+/**
+ * What the site shows of the repository: names, descriptions, files, permission sets and
+ * assignments. Plain data (a `RepoDocuments` is one), so that it can be handed to worker threads.
+ */
+export interface SiteDocuments {
+  readonly policies: ReadonlyMap<string, { readonly description?: string; readonly file: string }>;
+  readonly permissionSets: ReadonlyMap<string, { readonly name: string; readonly customerManagedPolicies: readonly string[] }>;
+  readonly assignments: readonly { readonly permissionSet: string; readonly accounts: readonly string[] }[];
+}
+
+/** Only what the site shows of the documents, as plain data. */
+export function siteDocuments(d: SiteDocuments): SiteDocuments {
+  return {
+    policies: new Map([...d.policies].map(([k, v]) => [k, { ...(v.description !== undefined ? { description: v.description } : {}), file: v.file }])),
+    permissionSets: new Map([...d.permissionSets].map(([k, v]) => [k, { name: v.name, customerManagedPolicies: [...v.customerManagedPolicies] }])),
+    assignments: d.assignments.map((a) => ({ permissionSet: a.permissionSet, accounts: [...a.accounts] })),
+  };
+}
+
+/**
+ * What the account pages read: every policy's latest rollout in each account. The aggregate is
+ * one; `LatestTable` (./latest-table.ts) is another, small enough to hand to a worker thread that
+ * renders the account pages while this one renders the policy pages.
+ */
+export interface AccountsSource {
+  /** Every policy name in the ledger. */
+  policyNames(): string[];
+  /** Every account in the ledger. */
+  accounts(): string[];
+  /** Every policy's latest rollout in one account. */
+  latestInAccount(account: string): { policy: string; rollout: RolloutView }[];
+  /** The statuses of those rollouts, counted, and how many there are. */
+  countsInAccount(account: string): { counts: StatusCounts; policies: number };
+  /** How many waves a policy has (0 when none). */
+  waveCount(policy: string): number;
+}
+
+/** Which pages to render: every page, those of the index and the policies, or those of the accounts. */
+export type SitePart = 'all' | 'policies' | 'accounts';
 
 /** One file of the site: its path relative to the site root, and its content. */
 export interface SitePage {
@@ -24,11 +63,16 @@ export interface RenderOptions {
   readonly wavesPerPage?: number;
 }
 
+/**
+ * The status views of a policy's accounts: every account, and complete lists of the failed and the
+ * pending ones (the accounts someone acts on). Successful accounts are nearly all of a large
+ * policy: a view of them would repeat the whole table, so the status filter within each page of
+ * the "All" view shows them instead.
+ */
 const STATUS_VIEWS: { view: string; status?: RolloutStatus; label: string }[] = [
   { view: 'all', label: 'All' },
   { view: 'failed', status: 'FAILED', label: 'Failed' },
   { view: 'pending', status: 'PENDING', label: 'Pending' },
-  { view: 'success', status: 'SUCCESS', label: 'Success' },
 ];
 
 /**
@@ -71,7 +115,7 @@ interface RepoFacts {
   readonly setsOfAccount: Map<string, Set<string>>;
 }
 
-function repoFacts(documents: RepoDocuments): RepoFacts {
+function repoFacts(documents: SiteDocuments): RepoFacts {
   const setsOfPolicy = new Map<string, string[]>();
   const accountsOfSet = new Map<string, Set<string>>();
   const setsOfAccount = new Map<string, Set<string>>();
@@ -186,20 +230,33 @@ function searchBox(id: string, label: string, rowsSelector: string): string {
   return `<p class="search" data-search="${e(rowsSelector)}" hidden><label for="${id}">${e(label)}</label> <input id="${id}" type="search" autocomplete="off"> <span role="status" aria-live="polite"></span></p>`;
 }
 
-/** Renders every page of the site, one at a time, so that the caller can write each and let it go. */
-export function* renderSite(agg: RolloutAggregate, documents: RepoDocuments, options: RenderOptions): Generator<SitePage> {
-  const pageSize = options.pageSize ?? 250;
-  const facts = repoFacts(documents);
+/** What every part of the site derives from the documents and the ledger's policy names. */
+function siteContext(documents: SiteDocuments, policyNames: readonly string[], repoUrl: string | undefined) {
+  const names = [...new Set([...documents.policies.keys(), ...policyNames])].sort((a, b) => a.localeCompare(b, 'en') || (a < b ? -1 : 1));
+  return { facts: repoFacts(documents), links: new Links(repoUrl), names, slugs: assignSlugs(names) };
+}
+
+/**
+ * Renders the pages of the site, one at a time, so that the caller can write each and let it go:
+ * all of them, or one part (`policies`: the assets, the index and the policy pages; `accounts`: the
+ * account pages).
+ */
+export function* renderSite(agg: RolloutAggregate, documents: SiteDocuments, options: RenderOptions, part: SitePart = 'all'): Generator<SitePage> {
   const repoUrl = options.repoUrl ?? deriveRepoUrl(agg);
-  const links = new Links(repoUrl);
-  const names = [...new Set([...documents.policies.keys(), ...agg.policyNames()])].sort((a, b) => a.localeCompare(b, 'en') || (a < b ? -1 : 1));
-  const slugs = assignSlugs(names);
+  if (part !== 'accounts') yield* renderPolicyPages(agg, documents, { ...options, repoUrl });
+  if (part !== 'policies') yield* renderAccountPages(agg, documents, { ...options, repoUrl });
+}
+
+/** The assets, the index and each policy's pages. */
+function* renderPolicyPages(agg: RolloutAggregate, documents: SiteDocuments, options: RenderOptions): Generator<SitePage> {
+  const pageSize = options.pageSize ?? 250;
+  const { facts, links, names, slugs } = siteContext(documents, agg.policyNames(), options.repoUrl);
 
   yield { path: 'assets/style.css', content: STYLE_CSS };
   yield { path: 'assets/filter.js', content: FILTER_JS };
   yield { path: '.nojekyll', content: '' };
 
-  // per-policy summaries, for the index and the account pages
+  // per-policy summaries, for the index
   const summaries = names.map((name) => {
     const rollouts = agg.policy(name);
     const latest = rollouts?.latestPerAccount() ?? [];
@@ -210,25 +267,32 @@ export function* renderSite(agg: RolloutAggregate, documents: RepoDocuments, opt
 
   yield { path: 'index.html', content: renderIndex(summaries, documents, facts, slugs, links, agg, options) };
 
-  for (const s of summaries) yield* renderPolicy(s.name, s.rollouts, s.counts, documents, facts, slugs.get(s.name)!, links, options, pageSize);
+  const accountHeads = new Map<string, string>();
+  for (const s of summaries) yield* renderPolicy(s.name, s.rollouts, s.counts, documents, facts, slugs.get(s.name)!, links, options, pageSize, accountHeads);
+}
 
-  // accounts: the index, then one page per account
-  const accounts = [...new Set([...agg.accounts(), ...facts.setsOfAccount.keys()])].sort();
-  const accountRows = accounts.map((account) => ({ account, latest: agg.latestInAccount(account) }));
-  const accountPages = chunk(accountRows, pageSize);
+/**
+ * The accounts list and each account's page, from the latest rollout of every policy in each
+ * account. `options.repoUrl` is used as it is (undefined: no links to the repository).
+ */
+export function* renderAccountPages(src: AccountsSource, documents: SiteDocuments, options: RenderOptions): Generator<SitePage> {
+  const pageSize = options.pageSize ?? 250;
+  const { facts, links, slugs } = siteContext(documents, src.policyNames(), options.repoUrl);
+  const accounts = [...new Set([...src.accounts(), ...facts.setsOfAccount.keys()])].sort();
+  const accountPages = chunk(accounts, pageSize);
   const accountsFile = (n: number) => (n === 1 ? 'index.html' : `index-${n}.html`);
   for (let i = 0; i < accountPages.length; i++) {
     const rows = accountPages[i]
-      .map(({ account, latest }) => {
-        const c = countStatuses(latest.map((l) => l.rollout));
-        return `<tr class="${c.FAILED ? 'failed' : c.PENDING ? 'pending' : latest.length ? 'ok' : 'none'}" data-key="${e(account)}"><th scope="row"><a href="${e(account)}.html">${e(account)}</a></th><td>${latest.length}</td><td>${chips(c)}</td><td>${e([...(facts.setsOfAccount.get(account) ?? [])].sort().join(', ') || '-')}</td></tr>`;
+      .map((account) => {
+        const { counts: c, policies } = src.countsInAccount(account);
+        return `<tr class="${c.FAILED ? 'failed' : c.PENDING ? 'pending' : policies ? 'ok' : 'none'}" data-key="${e(account)}"><th scope="row"><a href="${e(account)}.html">${e(account)}</a></th><td>${policies}</td><td>${chips(c)}</td><td>${e([...(facts.setsOfAccount.get(account) ?? [])].sort().join(', ') || '-')}</td></tr>`;
       })
       .join('\n');
-    const body = `<p class="crumbs"><a href="../index.html">All policies</a> › Accounts</p>
+    const body = `<p class="crumbs"><a href="../index.html">All policies</a> &rsaquo; Accounts</p>
 <h1>Accounts</h1>
 <p>${accounts.length} account(s) with a Prism rollout or an assignment. Each links to every Prism policy there and its last rollout.</p>
 ${searchBox('q', 'Find an account', '#accounts tbody tr')}
-${pagination('Pages of accounts', accountPages.length, i + 1, accountsFile, (n) => rangeLabel(accountPages[n - 1].map((r) => r.account)))}
+${pagination('Pages of accounts', accountPages.length, i + 1, accountsFile, (n) => rangeLabel(accountPages[n - 1]))}
 <table id="accounts"><caption>Accounts${accountPages.length > 1 ? `, page ${i + 1} of ${accountPages.length}` : ''}</caption>
 <thead><tr><th scope="col">Account</th><th scope="col">Policies with rollouts</th><th scope="col">Latest rollouts</th><th scope="col">Permission sets (repository)</th></tr></thead>
 <tbody>
@@ -236,8 +300,15 @@ ${rows}
 </tbody></table>`;
     yield { path: `accounts/${accountsFile(i + 1)}`, content: layout('Accounts', 1, body, options) };
   }
-  const waveCounts = new Map(summaries.map((s) => [s.name, s.rollouts?.waves().length ?? 0]));
-  for (const { account, latest } of accountRows) yield* renderAccount(account, latest, documents, facts, slugs, waveCounts, links, options, pageSize);
+  const waveCounts = new Map<string, number>();
+  const waveCount = (policy: string) => {
+    let n = waveCounts.get(policy);
+    if (n === undefined) waveCounts.set(policy, (n = src.waveCount(policy)));
+    return n;
+  };
+  const policyHeads = new Map<string, string>();
+  const waveCells = new Map<WaveInfo, string>();
+  for (const account of accounts) yield* renderAccount(account, src.latestInAccount(account), documents, facts, slugs, waveCount, links, options, pageSize, policyHeads, waveCells);
 }
 
 /** The repository link from a workflow run link in the ledger (https://github.com/O/R/actions/runs/N). */
@@ -252,7 +323,7 @@ export function deriveRepoUrl(agg: RolloutAggregate): string | undefined {
 }
 
 function rangeLabel(accounts: readonly string[]): string {
-  return accounts.length ? `${accounts[0]}–${accounts[accounts.length - 1]}` : '';
+  return accounts.length ? `${accounts[0]} to ${accounts[accounts.length - 1]}` : '';
 }
 
 interface PolicySummary {
@@ -269,7 +340,7 @@ function policyClass(s: PolicySummary): string {
   return classes.join(' ');
 }
 
-function renderIndex(summaries: PolicySummary[], documents: RepoDocuments, facts: RepoFacts, slugs: Map<string, string>, links: Links, agg: RolloutAggregate, options: RenderOptions): string {
+function renderIndex(summaries: PolicySummary[], documents: SiteDocuments, facts: RepoFacts, slugs: Map<string, string>, links: Links, agg: RolloutAggregate, options: RenderOptions): string {
   const n = (f: (s: PolicySummary) => boolean) => summaries.filter(f).length;
   const filters = [
     { id: 'all', label: `All (${summaries.length})` },
@@ -287,7 +358,8 @@ function renderIndex(summaries: PolicySummary[], documents: RepoDocuments, facts
     const setsCell = sets.length ? sets.map((p) => e(p)).join(', ') : doc ? '<span class="muted">none: in the library only</span>' : '-';
     return `<tr class="${policyClass(s)}" data-key="${e(s.name.toLowerCase())}"><th scope="row"><a href="${e(href)}">${e(s.name)}</a>${where}</th><td>${chips(s.counts)}</td><td>${statusBar(s.counts, { id: `bar-${i}`, width: 140, height: 12 })}</td><td>${last}</td><td>${setsCell}</td></tr>`;
   });
-  const totals = countStatuses(summaries.flatMap((s) => s.rollouts?.latestPerAccount() ?? []));
+  const totals: StatusCounts = { SUCCESS: 0, PENDING: 0, FAILED: 0 };
+  for (const s of summaries) for (const k of ['SUCCESS', 'PENDING', 'FAILED'] as const) totals[k] += s.counts[k];
   const body = `<h1>Rollout status</h1>
 <p>${summaries.length} customer managed polic${summaries.length === 1 ? 'y' : 'ies'}, ${agg.accounts().length} account(s) with rollouts (<a href="accounts/index.html">all accounts</a>). The latest rollout of each policy in each account:</p>
 ${chips(totals)}
@@ -311,10 +383,42 @@ function waveHref(policyPage: string, wave: WaveInfo, waveCount: number, wavesPe
   return `${page === 1 ? policyPage : policyPage.replace(/index\.html$/, `waves-${page}.html`)}#wave-${wave.number}`;
 }
 
-function rolloutRow(r: RolloutView, first: { label: string; href: string }, links: Links, waveLink: string): string {
+/** The first cell of a row: a link to the account or the policy (made once per target and reused). */
+function rowHead(label: string, href: string): string {
+  return `<th scope="row"><a href="${e(href)}">${e(label)}</a></th>`;
+}
+
+/** A start time as a table cell's text, escaped (the rows of a wave share it: made once). */
+const startText = new Map<number, string>();
+function startCell(ms: number): string {
+  let s = startText.get(ms);
+  if (s === undefined) {
+    if (startText.size > 10_000) startText.clear();
+    startText.set(ms, (s = e(formatTime(ms))));
+  }
+  return s;
+}
+
+/** `head`: from rowHead; `wave`: the link to the rollout's wave and its change (the same for every row of the wave). */
+function rolloutRow(r: RolloutView, head: string, wave: string): string {
   const err = r.error ? `<td class="err">${e(r.error)}</td>` : '<td></td>';
-  const wave = `<a href="${e(waveLink)}">wave ${r.wave.number}</a>`;
-  return `<tr class="${r.status.toLowerCase()} ev-${r.event}"><th scope="row"><a href="${e(first.href)}">${e(first.label)}</a></th><td>${r.event}</td><td>${badge(r.status)}</td>${err}<td>${e(formatTime(r.startedAt))}</td><td>${duration(r)}</td><td>${wave}: ${links.change(r.wave)}</td></tr>`;
+  return `<tr class="${r.status.toLowerCase()} ev-${r.event}">${head}<td>${r.event}</td><td>${badge(r.status)}</td>${err}<td>${startCell(r.startedAt)}</td><td>${duration(r)}</td><td>${wave}</td></tr>`;
+}
+
+/** The wave cell of a rollout row: the link to its wave, and the change (commit · PR · run). */
+function waveCell(wave: WaveInfo, href: string, links: Links): string {
+  return `<a href="${e(href)}">wave ${wave.number}</a>: ${links.change(wave)}`;
+}
+
+/** Radio buttons that show the rows of one status on this page (CSS only), when the page has more than one. */
+function statusFilter(rows: readonly RolloutView[]): string {
+  const count = (st: RolloutStatus) => rows.reduce((n, r) => n + (r.status === st ? 1 : 0), 0);
+  const present = (['SUCCESS', 'FAILED', 'PENDING'] as const).map((st) => ({ st, n: count(st) })).filter((x) => x.n);
+  if (present.length < 2) return '';
+  return `<fieldset class="filters"><legend>Status on this page</legend>
+<label><input type="radio" name="status" id="st-all" checked> All (${rows.length})</label>
+${present.map(({ st, n }) => `<label><input type="radio" name="status" id="st-${st.toLowerCase()}"> ${st} (${n})</label>`).join('\n')}
+</fieldset>`;
 }
 
 function eventFilter(rows: readonly RolloutView[]): string {
@@ -331,12 +435,14 @@ function* renderPolicy(
   name: string,
   rollouts: PolicyRollouts | undefined,
   counts: StatusCounts,
-  documents: RepoDocuments,
+  documents: SiteDocuments,
   facts: RepoFacts,
   slug: string,
   links: Links,
   options: RenderOptions,
   pageSize: number,
+  /** the first cell of each account's row, shared by every policy's pages */
+  heads: Map<string, string>,
 ): Generator<SitePage> {
   const doc = documents.policies.get(name);
   const latest = rollouts?.latestPerAccount() ?? [];
@@ -354,7 +460,7 @@ function* renderPolicy(
 <pre><code>prism retry ${e(name)}</code></pre>
 <p>${retryUrl ? `or run the <a href="${e(retryUrl)}">prism retry workflow</a> with the policy name <code>${e(name)}</code>.` : 'or run the <code>prism retry</code> workflow with this policy name.'}</p></div>`
     : '';
-  const header = (current: string) => `<p class="crumbs"><a href="../../index.html">All policies</a> › ${e(name)}</p>
+  const header = (current: string) => `<p class="crumbs"><a href="../../index.html">All policies</a> &rsaquo; ${e(name)}</p>
 <h1>${e(name)}</h1>
 ${doc?.description ? `<p class="desc">${e(doc.description)}</p>` : ''}
 <dl class="facts">
@@ -380,9 +486,16 @@ ${retry}`;
   const wavePages = chunk(waves, wavesPerPage);
   // each account's row appears in the "all" view and in its status view: rendered once
   const rowCache = new Map<RolloutView, string>();
+  const waveCells = new Map<WaveInfo, string>();
   const rowHtml = (r: RolloutView) => {
     let html = rowCache.get(r);
-    if (html === undefined) rowCache.set(r, (html = rolloutRow(r, { label: r.account, href: `../../accounts/${r.account}.html` }, links, waveHref('index.html', r.wave, waves.length, wavesPerPage))));
+    if (html === undefined) {
+      let head = heads.get(r.account);
+      if (head === undefined) heads.set(r.account, (head = rowHead(r.account, `../../accounts/${r.account}.html`)));
+      let wave = waveCells.get(r.wave);
+      if (wave === undefined) waveCells.set(r.wave, (wave = waveCell(r.wave, waveHref('index.html', r.wave, waves.length, wavesPerPage), links)));
+      rowCache.set(r, (html = rolloutRow(r, head, wave)));
+    }
     return html;
   };
 
@@ -394,9 +507,10 @@ ${retry}`;
       const isMain = file === 'index.html';
       const caption = `${v.status ? `${v.label} accounts` : 'Accounts'}: latest rollout of ${name}${pages.length > 1 ? `, page ${i + 1} of ${pages.length}` : ''}`;
       const table = rows.length
-        ? `${eventFilter(rows)}
+        ? `${v.status ? '' : statusFilter(rows)}
+${eventFilter(rows)}
 ${searchBox('q', 'Filter by account', '#rollouts tbody tr')}
-${pages.length > 1 ? '<p class="note">The event filter and the account search apply to the rows of this page; pages are sorted by account.</p>' : ''}
+${pages.length > 1 ? `<p class="note">The ${v.status ? '' : 'status and '}event filters and the account search apply to the rows of this page; pages are sorted by account.</p>` : ''}
 <table id="rollouts"><caption>${e(caption)}</caption>
 <thead><tr><th scope="col">Account</th><th scope="col">Event</th><th scope="col">Status</th><th scope="col">Error</th><th scope="col">Started</th><th scope="col">Duration</th><th scope="col">Change (wave: commit · PR · run)</th></tr></thead>
 <tbody>
@@ -427,7 +541,7 @@ function renderWaves(waves: readonly WaveInfo[], rollouts: PolicyRollouts | unde
   const rows = waves.map((w) => {
     const took = Number.isFinite(w.endedAt) && Number.isFinite(w.startedAt) ? formatDuration(w.endedAt - w.startedAt) : '-';
     const kind = w.retry ? 'retry' : 'merge';
-    return `<tr id="wave-${w.number}"><th scope="row">${w.number}</th><td>${kind}</td><td>${links.change(w)}</td><td>${timeCell(w.startedAt)}</td><td>${e(took)}</td><td>${e(w.events.join(', '))}</td><td>${chips(w.counts)}</td><td>${waveTimeline(rollouts.waveRollouts(w.number), { id: `tl-${w.number}` })}</td></tr>`;
+    return `<tr id="wave-${w.number}"><th scope="row">${w.number}</th><td>${kind}</td><td>${links.change(w)}</td><td>${timeCell(w.startedAt)}</td><td>${e(took)}</td><td>${e(w.events.join(', '))}</td><td>${chips(w.counts)}</td><td>${waveTimeline(rollouts.waveTimes(w.number)!, { id: `tl-${w.number}` })}</td></tr>`;
   });
   const nav = pages > 1 ? pagination('Pages of waves', pages, page, (n) => (n === 1 ? 'index.html#waves' : `waves-${n}.html`)) : '';
   return `<h2 id="waves">Rollout waves</h2>
@@ -443,13 +557,16 @@ ${rows.join('\n')}
 function* renderAccount(
   account: string,
   latest: { policy: string; rollout: RolloutView }[],
-  documents: RepoDocuments,
+  documents: SiteDocuments,
   facts: RepoFacts,
   slugs: Map<string, string>,
-  waveCounts: Map<string, number>,
+  waveCount: (policy: string) => number,
   links: Links,
   options: RenderOptions,
   pageSize: number,
+  /** the first cell of each policy's row, and the wave cells, shared by every account's page */
+  heads: Map<string, string>,
+  waveCells: Map<WaveInfo, string>,
 ): Generator<SitePage> {
   const sorted = [...latest].sort((a, b) => a.policy.localeCompare(b.policy, 'en'));
   const counts = countStatuses(sorted.map((l) => l.rollout));
@@ -460,10 +577,16 @@ function* renderAccount(
   const file = (n: number) => (n === 1 ? `${account}.html` : `${account}-${n}.html`);
   for (let i = 0; i < pages.length; i++) {
     const rows = pages[i].map(({ policy, rollout }) => {
-      const page = `../policies/${slugs.get(policy)}/index.html`;
-      return rolloutRow(rollout, { label: policy, href: page }, links, waveHref(page, rollout.wave, waveCounts.get(policy) ?? 0, options.wavesPerPage ?? 20));
+      let head = heads.get(policy);
+      let wave = waveCells.get(rollout.wave);
+      if (head === undefined || wave === undefined) {
+        const page = `../policies/${slugs.get(policy)}/index.html`;
+        if (head === undefined) heads.set(policy, (head = rowHead(policy, page)));
+        if (wave === undefined) waveCells.set(rollout.wave, (wave = waveCell(rollout.wave, waveHref(page, rollout.wave, waveCount(policy), options.wavesPerPage ?? 20), links)));
+      }
+      return rolloutRow(rollout, head, wave);
     });
-    const body = `<p class="crumbs"><a href="../index.html">All policies</a> › <a href="index.html">Accounts</a> › ${e(account)}</p>
+    const body = `<p class="crumbs"><a href="../index.html">All policies</a> &rsaquo; <a href="index.html">Accounts</a> &rsaquo; ${e(account)}</p>
 <h1>Account <span class="mono">${e(account)}</span></h1>
 <dl class="facts">
 <dt>Permission sets</dt><dd>${sets.length ? sets.map((s) => e(s)).join(', ') : 'none assigned in the repository'}</dd>

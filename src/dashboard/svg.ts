@@ -18,6 +18,22 @@ const FILL: Record<RolloutStatus, string> = { SUCCESS: '#1a7f37', PENDING: '#9a6
 
 const n1 = (x: number) => (Math.round(x * 10) / 10).toString();
 
+const xsByWidth = new Map<number, string[]>();
+/** The x of each point of a completion curve, as text: point i is at i/CURVE_POINTS of the plot. */
+function curveXs(width: number): string[] {
+  let xs = xsByWidth.get(width);
+  if (!xs) xsByWidth.set(width, (xs = Array.from({ length: CURVE_POINTS + 1 }, (_, i) => n1((i / CURVE_POINTS) * (width - 2) + 1))));
+  return xs;
+}
+
+const ysByPlot = new Map<number, string[]>();
+/** Every y a curve can take, in tenths, as text (n1 of it). */
+function curveYs(plot: number): string[] {
+  let ys = ysByPlot.get(plot);
+  if (!ys) ysByPlot.set(plot, (ys = Array.from({ length: plot * 10 + 1 }, (_, t) => (t / 10).toString())));
+  return ys;
+}
+
 /** A horizontal bar of accounts by status, with its numbers in the accessible name. */
 export function statusBar(counts: StatusCounts, options: { width?: number; height?: number; id: string }): string {
   const width = options.width ?? 600;
@@ -38,42 +54,64 @@ export function statusBar(counts: StatusCounts, options: { width?: number; heigh
   return `<svg class="bar" role="img" aria-labelledby="${options.id}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" preserveAspectRatio="none"><title id="${options.id}">${escapeHtml(label)}</title>${rects.join('')}</svg>`;
 }
 
+/** The times of one wave's rollouts, as columns (see `PolicyRollouts.waveTimes`). */
+export interface WaveTimes {
+  readonly size: number;
+  /** ms since the epoch; not finite when unknown */
+  readonly start: Float64Array;
+  /** ms since the epoch; NaN while PENDING */
+  readonly end: Float64Array;
+  /** which rollouts FAILED */
+  readonly failed: (i: number) => boolean;
+  /** the rollouts themselves (asked for only when the wave is small enough to draw one bar each) */
+  readonly rollouts: () => readonly RolloutView[];
+}
+
 /**
  * How long the accounts of one wave took. Up to GANTT_MAX_ACCOUNTS accounts: one bar per account
  * from its start to its end (a pending one is drawn hatched to the wave's end). Above that: the share
  * of accounts finished over time since the wave started, failed ones drawn in red.
  */
-export function waveTimeline(rollouts: readonly RolloutView[], options: { id: string; width?: number }): string {
+export function waveTimeline(wave: WaveTimes, options: { id: string; width?: number }): string {
   const width = options.width ?? 360;
+  const n = wave.size;
   let t0 = Infinity;
   let t1 = -Infinity;
-  const durations: number[] = [];
-  const settled: RolloutView[] = [];
-  for (const r of rollouts) {
-    if (Number.isFinite(r.startedAt)) {
-      if (r.startedAt < t0) t0 = r.startedAt;
-      if (r.startedAt > t1) t1 = r.startedAt;
+  // typed arrays sort numerically in native code: waves of thousands of accounts stay cheap
+  const durations = new Float64Array(n);
+  const endsAll = new Float64Array(n);
+  const endsFailed = new Float64Array(n);
+  let nd = 0;
+  let ns = 0;
+  let nf = 0;
+  for (let i = 0; i < n; i++) {
+    const s = wave.start[i];
+    const e = wave.end[i];
+    if (Number.isFinite(s)) {
+      if (s < t0) t0 = s;
+      if (s > t1) t1 = s;
     }
-    if (Number.isFinite(r.endedAt)) {
-      settled.push(r);
-      if (r.endedAt > t1) t1 = r.endedAt;
-      if (Number.isFinite(r.startedAt)) durations.push(r.endedAt - r.startedAt);
+    if (Number.isFinite(e)) {
+      endsAll[ns++] = e;
+      if (e > t1) t1 = e;
+      if (wave.failed(i)) endsFailed[nf++] = e;
+      if (Number.isFinite(s)) durations[nd++] = e - s;
     }
   }
   if (t0 === Infinity) return '';
   t1 = Math.max(t1, t0 + 1);
   const span = t1 - t0;
   const x = (t: number) => ((t - t0) / span) * (width - 2) + 1;
-  durations.sort((a, b) => a - b);
-  const pct = (q: number) => durations[Math.min(durations.length - 1, Math.floor(q * durations.length))];
-  const failed = settled.filter((r) => r.status === 'FAILED').length;
-  const pending = rollouts.length - settled.length;
-  const summary = durations.length
-    ? `${rollouts.length} account(s) over ${formatDuration(span)}: half finished within ${formatDuration(pct(0.5))}, the slowest took ${formatDuration(durations[durations.length - 1])}${failed ? `; ${failed} failed` : ''}${pending ? `; ${pending} still pending` : ''}`
-    : `${rollouts.length} account(s), none finished yet`;
+  const sortedDurations = durations.subarray(0, nd).sort();
+  const pct = (q: number) => sortedDurations[Math.min(nd - 1, Math.floor(q * nd))];
+  const pending = n - ns;
+  const summary = nd
+    ? `${n} account(s) over ${formatDuration(span)}: half finished within ${formatDuration(pct(0.5))}, the slowest took ${formatDuration(sortedDurations[nd - 1])}${nf ? `; ${nf} failed` : ''}${pending ? `; ${pending} still pending` : ''}`
+    : `${n} account(s), none finished yet`;
   const title = `<title id="${options.id}">${escapeHtml(summary)}</title>`;
 
-  if (rollouts.length <= GANTT_MAX_ACCOUNTS) {
+  if (n <= GANTT_MAX_ACCOUNTS) {
+    const rollouts = wave.rollouts();
     const row = 9;
     const height = rollouts.length * row + 14;
     const sorted = [...rollouts].sort((a, b) => a.startedAt - b.startedAt || (a.endedAt || t1) - (b.endedAt || t1) || (a.account < b.account ? -1 : 1));
@@ -95,19 +133,20 @@ export function waveTimeline(rollouts: readonly RolloutView[], options: { id: st
   // the share of accounts finished over time: at most CURVE_POINTS points whatever the wave's size
   const height = 60;
   const plot = height - 14;
-  const endsAll = settled.map((r) => r.endedAt).sort((a, b) => a - b);
-  const endsFailed = settled.filter((r) => r.status === 'FAILED').map((r) => r.endedAt).sort((a, b) => a - b);
-  const curve = (sortedEnds: number[]) => {
-    const pts: string[] = [`1,${plot}`];
+  // the points' x are the same for every wave of this width, and y takes few values: both as ready text
+  const xs = curveXs(width);
+  const ys = curveYs(plot);
+  const curve = (sortedEnds: Float64Array) => {
+    let pts = `1,${plot}`;
     let k = 0;
     for (let i = 1; i <= CURVE_POINTS; i++) {
       const t = t0 + (span * i) / CURVE_POINTS;
       while (k < sortedEnds.length && sortedEnds[k] <= t) k++;
-      pts.push(`${n1(x(t))},${n1(plot - (k / rollouts.length) * plot)}`);
+      pts += ` ${xs[i]},${ys[Math.round((plot - (k / n) * plot) * 10)]}`;
     }
-    return pts.join(' ');
+    return pts;
   };
-  const failedLine = endsFailed.length ? `<polyline points="${curve(endsFailed)}" fill="none" stroke="${FILL.FAILED}" stroke-width="2"/>` : '';
+  const failedLine = nf ? `<polyline points="${curve(endsFailed.subarray(0, nf).sort())}" fill="none" stroke="${FILL.FAILED}" stroke-width="2"/>` : '';
   const axis = `<text x="1" y="${height - 2}">0</text><text x="${width - 1}" y="${height - 2}" text-anchor="end">${escapeHtml(formatDuration(span))}</text><line x1="0" y1="${plot}" x2="${width}" y2="${plot}" stroke="#57606a"/>`;
-  return `<svg class="timeline" role="img" aria-labelledby="${options.id}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${title}<polyline points="${curve(endsAll)} ${n1(x(t1))},${plot}" fill="${FILL.SUCCESS}" fill-opacity="0.35" stroke="${FILL.SUCCESS}" stroke-width="2"/>${failedLine}${axis}</svg>`;
+  return `<svg class="timeline" role="img" aria-labelledby="${options.id}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${title}<polyline points="${curve(endsAll.subarray(0, ns).sort())} ${n1(x(t1))},${plot}" fill="${FILL.SUCCESS}" fill-opacity="0.35" stroke="${FILL.SUCCESS}" stroke-width="2"/>${failedLine}${axis}</svg>`;
 }

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { latestPerAccount, summaryChips } from '../../src/apply/rollout-table';
 import { chipsText, countStatuses, RolloutAggregate } from '../../src/dashboard/aggregate';
+import { decodeFold, encodeFold, foldRows } from '../../src/dashboard/fold';
+import { LatestTable } from '../../src/dashboard/latest-table';
+import { renderAccountPages } from '../../src/dashboard/render';
 import { ROLLOUT_EVENTS, RolloutRow, RolloutStatus } from '../../src/model/rollout';
 
 const ACCOUNTS = ['111111111111', '222222222222', '333333333333', '444444444444'];
@@ -29,7 +32,7 @@ const ledgerArb = fc
     runs.forEach((run, r) => {
       const startedAt = new Date(Date.UTC(2026, 0, 1) + run.start * 60_000).toISOString();
       run.pairs.forEach((p, k) => {
-        const row: RolloutRow = { id: `r${r}-${k}`, runId: `run-${r}`, policy: p.policy, account: p.account, event: run.event, status: 'PENDING', startedAt, commit: `c${r}` };
+        const row: RolloutRow = { id: `r${r}-${k}`, runId: `run-${r}`, policy: p.policy, account: p.account, event: run.event, status: 'PENDING', startedAt, commit: `c${r}`, ...(r % 3 ? { permissionSets: [`PS${r}`] } : {}), ...(r % 4 === 3 ? { retryOf: `r0-${k}` } : {}) };
         batches[r].push(row);
         const outcome = run.outcomes[k];
         if (outcome === 'none') return;
@@ -54,9 +57,69 @@ describe('RolloutAggregate, the streaming fold of the ledger', () => {
           );
           expect(chipsText(countStatuses(got))).toBe(summaryChips(expected));
         }
+        // the accounts index counts without making views: the same as counting the views
+        for (const a of ACCOUNTS) {
+          const latest = agg.latestInAccount(a);
+          expect(agg.countsInAccount(a)).toEqual({ counts: countStatuses(latest.map((l) => l.rollout)), policies: latest.length });
+        }
       }),
       { numRuns: 400 },
     );
+  });
+
+  test('merging per-file folds, through their bytes, equals folding every row at once (property)', () => {
+    // everything the pages read, as plain data
+    const snapshot = (agg: RolloutAggregate) => ({
+      lines: agg.lines,
+      accounts: agg.accounts().sort(),
+      policies: POLICIES.map((name) => {
+        const p = agg.policy(name);
+        if (!p) return undefined;
+        const view = (r: { account: string; status: string; event: string; error?: string; startedAt: number; endedAt: number; wave: { number: number } }) => [r.account, r.status, r.event, r.error, r.startedAt, r.endedAt, r.wave.number];
+        return {
+          sets: p.permissionSets,
+          waves: p.waves().map((w) => ({ ...w, rollouts: p.waveRollouts(w.number).map(view) })),
+          latest: p.latestPerAccount().map(view),
+          inAccount: ACCOUNTS.map((a) => agg.latestInAccount(a).map((l) => [l.policy, ...view(l.rollout)])),
+        };
+      }),
+    });
+    fc.assert(
+      fc.property(ledgerArb, fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 6 }), (rows, cuts) => {
+        const whole = snapshot(new RolloutAggregate().addAll(rows));
+        // the same rows cut into files at arbitrary lines (a wave may span files)
+        const at = [...new Set([0, ...cuts.map((c) => c % (rows.length + 1)), rows.length])].sort((a, b) => a - b);
+        const agg = new RolloutAggregate();
+        for (let i = 0; i + 1 < at.length; i++) agg.addFold(decodeFold(encodeFold(foldRows(rows.slice(at[i], at[i + 1])))));
+        expect(snapshot(agg)).toEqual(whole);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  test('the table of latest rollouts, passed as a worker thread gets it, renders the account pages the aggregate renders (property)', () => {
+    const documents = { policies: new Map(), permissionSets: new Map(), assignments: [{ permissionSet: 'PS', accounts: ['999999999999'] }] };
+    const options = { generatedAt: new Date(0), repoUrl: 'https://github.com/o/r', pageSize: 10 };
+    fc.assert(
+      fc.property(ledgerArb, (rows) => {
+        const agg = new RolloutAggregate().addAll(rows);
+        const table = new LatestTable(structuredClone(LatestTable.of(agg)));
+        expect([...renderAccountPages(table, documents, options)]).toEqual([...renderAccountPages(agg, documents, options)]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  test('a fold\'s bytes are refused when they are not a fold of this format', () => {
+    const bytes = encodeFold(foldRows([{ id: '1', policy: 'A', account: '012345678901', event: 'EDIT', status: 'PENDING', startedAt: 'not a date', commit: 'c' }]));
+    const back = decodeFold(bytes);
+    expect(back.waves[0].account[0]).toBe(12345678901);
+    expect(new RolloutAggregate().addFold(back).accounts()).toEqual(['012345678901']);
+    expect(() => decodeFold(bytes.subarray(0, bytes.length - 1))).toThrow(/truncated|trailing/);
+    expect(() => decodeFold(Buffer.from('{"magic":"x"}'))).toThrow(/not a dashboard fold/);
+    const other = Buffer.from(bytes);
+    other.write(JSON.stringify({ magic: 'prism-fold', format: 999 }).padEnd(other.readUInt32LE(0)), 4);
+    expect(() => decodeFold(other)).toThrow(/format/);
   });
 
   test('a wave is a run: PENDING lines are superseded by their settled line', () => {

@@ -138,7 +138,7 @@ suite('the dashboard in chromium', () => {
     await page.close();
   });
 
-  test('filters without JavaScript: the status filter of the index is CSS, the search box stays hidden', async () => {
+  test('filters without JavaScript: the status filters of the index and of a policy page are CSS, the search box stays hidden', async () => {
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setScriptExecutionDisabled', { value: true });
@@ -156,6 +156,16 @@ suite('the dashboard in chromium', () => {
     expect(await visible()).toEqual(['ReadOnlyBilling']);
     await page.locator('#show-none').check();
     expect(await visible()).toEqual(['LegacyReportingExport']);
+
+    // a policy page: the status filter within the page shows the successful accounts only
+    await page.goto(pathToFileURL(path.join(site, 'policies/DenyOutsideEU/index.html')).href);
+    const rows = () => page.locator('#rollouts tbody tr:visible td .badge').allTextContents();
+    expect(await rows()).toHaveLength(5);
+    await page.locator('#st-success').check();
+    expect(await rows()).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS']);
+    await page.keyboard.press('ArrowRight');
+    expect(await page.locator('#st-failed').isChecked()).toBe(true);
+    expect(await rows()).toEqual(['FAILED']);
     await page.close();
   });
 

@@ -20,6 +20,13 @@ describe('the optional GitHub Pages workflow', () => {
     expect(job.permissions).toEqual({ contents: 'read', pages: 'write', 'id-token': 'write' });
     expect(job.steps[0].with.ref).toBe('main');
     expect(job.steps.map((s: { run?: string }) => s.run).filter(Boolean)).toEqual(['npx prism dashboard --out _site']);
-    expect(job.steps.map((s: { uses?: string }) => s.uses?.split('@')[0]).filter(Boolean)).toEqual(['actions/checkout', './.github/actions/setup', 'actions/upload-pages-artifact', 'actions/deploy-pages']);
+    expect(job.steps.map((s: { uses?: string }) => s.uses?.split('@')[0]).filter(Boolean)).toEqual(['actions/checkout', './.github/actions/setup', 'actions/cache', 'actions/upload-pages-artifact', 'actions/deploy-pages']);
+  });
+
+  test('keeps the fold cache where prism dashboard looks for it, restored from any earlier build', () => {
+    const cache = wf.jobs.publish.steps.find((s: { uses?: string }) => s.uses?.startsWith('actions/cache@'));
+    expect(cache.with.path).toBe('.prism/cache/dashboard');
+    expect(cache.with.key).toMatch(/^prism-dashboard-folds-\$\{\{ github.run_id \}\}$/);
+    expect(cache.with['restore-keys']).toBe('prism-dashboard-folds-');
   });
 });

@@ -59,6 +59,25 @@ async function gitOk(cwd: string, args: string[], o: { input?: string | Buffer; 
   return r.stdout.trim();
 }
 
+/** A ledger file, not yet read. */
+export interface LedgerFileRef {
+  /** Relative to the ledger branch root (or the folder). */
+  readonly path: string;
+  /**
+   * What identifies its content: `blob:<git blob id>` on the ledger branch; for a file of a folder,
+   * its size, modification and change times, inode and path, as git's index does (none while the
+   * file was modified in the last 10 s, so a file still being written is never taken as known).
+   */
+  readonly identity?: string;
+  readonly source: { readonly blob: string } | { readonly file: string };
+}
+
+/** Reads ledger files' bytes. */
+export interface LedgerFileReader {
+  read(ref: LedgerFileRef): Promise<Buffer>;
+  close(): void;
+}
+
 /** Whether a push failed because the branch moved (another run pushed first). */
 const contended = (stderr: string) => /rejected|non-fast-forward|fetch first|failed to update ref|cannot lock ref|stale info/i.test(stderr);
 
@@ -132,31 +151,41 @@ export class LedgerStore {
   }
 
   /**
-   * The ledger files one at a time, in ledger order, so that only one file's text is in memory at
-   * once (for readers that fold rows, such as the dashboard).
+   * The ledger files in ledger order, each named by what identifies its content, without reading
+   * them (read each with `reader()`): a reader that keeps something per file (the dashboard's folds)
+   * reads only the files it has not seen.
    */
-  async *fileStream(): AsyncGenerator<{ path: string; text: string }> {
+  async fileRefs(): Promise<LedgerFileRef[]> {
     const tip = this.inGit ? await this.tip() : undefined;
-    if (!tip) {
-      // a folder, or a clone whose remote has no ledger branch yet: its own files, read one at a time
-      for (const p of legacyPaths(this.o.repoDir, !this.inGit)) yield { path: p, text: fs.readFileSync(path.join(this.o.repoDir, p), 'utf8') };
-      return;
-    }
-    const checkout = readLegacyFiles(this.o.repoDir, false);
+    const checkout = legacyPaths(this.o.repoDir, !tip && !this.inGit).map((p) => fileRef(this.o.repoDir, p));
+    if (!tip) return checkout;
     const listing = await gitOk(this.o.repoDir, ['ls-tree', '-r', '-z', tip, '--', LEDGER_DIR]);
-    const entries = listing
+    const branch: LedgerFileRef[] = listing
       .split('\0')
       .filter(Boolean)
-      .map((line) => ({ object: line.split(/\s+/)[2], path: line.slice(line.indexOf('\t') + 1) }))
-      .filter((e) => isLedgerFile(e.path));
-    const onBranch = new Set(entries.map((e) => e.path));
-    yield* checkout.filter((f) => !onBranch.has(f.path));
-    const reader = new BlobReader(this.o.repoDir);
-    try {
-      for (const e of entries.sort((a, b) => ledgerOrder(a.path, b.path))) yield { path: e.path, text: (await reader.read(e.object)).toString('utf8') };
-    } finally {
-      reader.close();
-    }
+      .map((line) => ({ path: line.slice(line.indexOf('\t') + 1), object: line.split(/\s+/)[2] }))
+      .filter((e) => isLedgerFile(e.path))
+      .map((e) => ({ path: e.path, identity: `blob:${e.object}`, source: { blob: e.object } }));
+    const onBranch = new Set(branch.map((f) => f.path));
+    return [...checkout.filter((f) => !onBranch.has(f.path)), ...branch].sort((a, b) => ledgerOrder(a.path, b.path));
+  }
+
+  /** Reads the files that `fileRefs` named, one at a time (one `git cat-file --batch` process); close it after. */
+  reader(): LedgerFileReader {
+    let blobs: BlobReader | undefined;
+    let queue: Promise<unknown> = Promise.resolve();
+    return {
+      read: (ref) => {
+        const next = queue.then(() => {
+          if ('file' in ref.source) return fs.promises.readFile(ref.source.file);
+          blobs ??= new BlobReader(this.o.repoDir);
+          return blobs.read(ref.source.blob);
+        });
+        queue = next.catch(() => undefined);
+        return next;
+      },
+      close: () => blobs?.close(),
+    };
   }
 
   /** A writer for one run's own file. */
@@ -228,6 +257,14 @@ function legacyPaths(repoDir: string, all: boolean): string[] {
     .sort(ledgerOrder);
 }
 
+/** A file of the checkout's ledger folder; no identity while it may still change (modified in the last 10 s). */
+function fileRef(repoDir: string, p: string): LedgerFileRef {
+  const file = path.join(repoDir, p);
+  const st = fs.statSync(file, { bigint: true });
+  const settled = Date.now() - Number(st.mtimeMs) > 10_000;
+  return { path: p, ...(settled ? { identity: `file:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${p}` } : {}), source: { file } };
+}
+
 function readLegacyFiles(repoDir: string, all: boolean): { path: string; text: string }[] {
   return legacyPaths(repoDir, all).map((p) => ({ path: p, text: fs.readFileSync(path.join(repoDir, p), 'utf8') }));
 }
@@ -235,32 +272,51 @@ function readLegacyFiles(repoDir: string, all: boolean): { path: string; text: s
 /** One `git cat-file --batch` process answering one object at a time. */
 class BlobReader {
   private readonly child;
-  private buffer: Buffer = Buffer.alloc(0);
+  /** what arrived and was not yet taken: chunks, and their total length */
+  private chunks: Buffer[] = [];
+  private length = 0;
   private waiting?: () => void;
 
   constructor(cwd: string) {
     this.child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
     this.child.stdout.on('data', (c: Buffer) => {
-      this.buffer = this.buffer.length ? Buffer.concat([this.buffer, c]) : c;
+      this.chunks.push(c);
+      this.length += c.length;
       this.waiting?.();
     });
     this.child.on('close', () => this.waiting?.());
   }
 
+  /** Joins what arrived into one buffer (only when it is needed whole). */
+  private joined(): Buffer {
+    if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks, this.length)];
+    return this.chunks[0];
+  }
+
   /** The content of one blob. */
   async read(object: string): Promise<Buffer> {
     this.child.stdin.write(object + '\n');
+    let size = -1;
+    let bodyAt = 0;
     for (;;) {
-      const nl = this.buffer.indexOf(10);
-      if (nl >= 0) {
-        const header = this.buffer.subarray(0, nl).toString().split(' ');
-        if (header[1] === 'missing') throw externalError(`the ledger branch lacks object ${object}`);
-        const size = Number(header[2]);
-        if (this.buffer.length >= nl + 1 + size + 1) {
-          const body = Buffer.from(this.buffer.subarray(nl + 1, nl + 1 + size));
-          this.buffer = this.buffer.subarray(nl + 1 + size + 1);
-          return body;
+      if (size === -1 && this.length) {
+        const head = this.joined();
+        const nl = head.indexOf(10);
+        if (nl >= 0) {
+          const header = head.subarray(0, nl).toString().split(' ');
+          if (header[1] === 'missing') throw externalError(`the ledger branch lacks object ${object}`);
+          size = Number(header[2]);
+          bodyAt = nl + 1;
         }
+      }
+      // the body and its newline have arrived: join once and take them
+      if (size >= 0 && this.length >= bodyAt + size + 1) {
+        const all = this.joined();
+        const body = Buffer.from(all.subarray(bodyAt, bodyAt + size));
+        const rest = all.subarray(bodyAt + size + 1);
+        this.chunks = rest.length ? [rest] : [];
+        this.length = rest.length;
+        return body;
       }
       if (this.child.exitCode !== null) throw externalError('git cat-file stopped while reading the rollout ledger');
       await new Promise<void>((resolve) => (this.waiting = resolve));
