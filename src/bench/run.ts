@@ -203,7 +203,8 @@ function benchDashboard(tmp: string): Row[] {
   // the first build with a cache fills it; then each measured build follows one more apply
   const filling = measure('dashboard-after-apply', full, undefined, { runs: 1 });
   const after = measure('dashboard-after-apply', full);
-  const command = measure('dashboard-command-after-apply', full);
+  // its peak memory is the child's, which this process cannot see: shown as "-"
+  const command = { ...measure('dashboard-command-after-apply', full), maxRssMb: NaN };
   const vs = { name: 'read+JSON.parse the ledger', m: baseline };
   const parsed = (m: { result?: Record<string, number> }) => `${m.result?.parsed ?? '?'} of ${m.result?.ledgerFiles ?? '?'} ledger files parsed`;
   return [
