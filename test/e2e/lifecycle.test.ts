@@ -259,6 +259,12 @@ describeE2e('the pipeline against real terraform and the moto AWS emulator', (to
     expect(text).toMatch(new RegExp(`\\d+ retry [0-9a-f]{12} .*? DELETE 1 success 0 pending 0 failed .*?${C}: SUCCESS`));
     expect(text).toMatch(new RegExp(`\\d+ merge [0-9a-f]{12} .*? DELETE 2 success 0 pending 1 failed .*?${C}: FAILED`));
     expect(fs.readFileSync(path.join(out, 'index.html'), 'utf8')).toContain('Shared');
+    // the ledger's run files are git blobs: a second build folds none of them again, and builds the same pages
+    const files = Number(/dashboard: (\d+) ledger file\(s\), \d+ parsed/.exec(r.stderr)![1]);
+    expect(files).toBeGreaterThan(1);
+    const again = run(['dashboard', '--out', out], 0);
+    expect(again.stderr).toContain(`dashboard: ${files} ledger file(s), 0 parsed, ${files} from the cache`);
+    expect(fs.readFileSync(path.join(out, 'policies', 'TeamData', 'index.html'), 'utf8').replace(/<p class="note">Generated [^<]*/, '')).toBe(page.replace(/<p class="note">Generated [^<]*/, ''));
   });
 
   test('DRIFT: a console edit is reported by prism drift, from the refresh-only plan and discovery', async () => {
