@@ -276,8 +276,8 @@ export class RolloutAggregate implements AccountsSource {
   countsInAccount(account: string): { counts: StatusCounts; policies: number } {
     const counts: StatusCounts = { SUCCESS: 0, PENDING: 0, FAILED: 0 };
     let policies = 0;
-    const ai = /^\d{12}$/.test(account) ? this.accountIdx.get(Number(account)) : undefined;
-    if (ai === undefined) return { counts, policies };
+    const ai = this.accountIndexOf(account);
+    if (ai === -1) return { counts, policies };
     for (const p of this.policies.values()) {
       const wi = ai < p.latest.data.length ? p.latest.data[ai] : -1;
       if (wi === -1) continue;
@@ -300,8 +300,8 @@ export class RolloutAggregate implements AccountsSource {
 
   /** Every policy's latest rollout in one account. Cheap: one pointer per policy. */
   latestInAccount(account: string): { policy: string; rollout: RolloutView }[] {
-    const ai = /^\d{12}$/.test(account) ? this.accountIdx.get(Number(account)) : undefined;
-    if (ai === undefined) return [];
+    const ai = this.accountIndexOf(account);
+    if (ai === -1) return [];
     const out: { policy: string; rollout: RolloutView }[] = [];
     for (const name of this.policies.keys()) {
       const r = this.policy(name)!.latestOf(ai);

@@ -1,11 +1,11 @@
 /** A worker thread of the dashboard's FoldPool: folds the ledger files it is given (./dashboard-fold.ts). */
 import { parentPort } from 'node:worker_threads';
-import { foldLedgerBytes } from './dashboard-fold';
+import { foldLedgerBytes, ownBytes } from './dashboard-fold';
 
 parentPort?.on('message', (m: { file: string; bytes: Uint8Array }) => {
   try {
     const r = foldLedgerBytes(m.file, m.bytes);
-    const own = r.bytes.byteOffset === 0 && r.bytes.byteLength === r.bytes.buffer.byteLength ? r.bytes : r.bytes.slice();
+    const own = ownBytes(r.bytes);
     parentPort!.postMessage({ bytes: own, problems: r.problems }, [own.buffer as ArrayBuffer]);
   } catch (err) {
     parentPort!.postMessage({ error: String((err as Error)?.stack ?? err) });

@@ -30,6 +30,11 @@ export function foldLedgerBytes(file: string, bytes: Uint8Array): FoldedFile {
   return { bytes: encodeFold(foldRows(rows)), problems };
 }
 
+/** Bytes whose memory can be handed to another thread: themselves, or a copy when they are a view of a larger (pooled) buffer. */
+export function ownBytes(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+}
+
 /** The workers' scripts: next to this file once compiled (dist/); absent when running from src/ (ts-jest), where the work stays in this thread. */
 const WORKER_SCRIPT = path.join(__dirname, 'dashboard-fold-worker.js');
 const ACCOUNTS_SCRIPT = path.join(__dirname, 'dashboard-accounts-worker.js');
@@ -97,8 +102,7 @@ export class FoldPool {
       const w = this.idle.pop()!;
       const job = this.queue.shift()!;
       this.jobs.set(w, job);
-      // a Buffer may be a view of a shared pool: hand over a copy only then
-      const own = job.bytes.byteOffset === 0 && job.bytes.byteLength === job.bytes.buffer.byteLength ? job.bytes : job.bytes.slice();
+      const own = ownBytes(job.bytes);
       w.postMessage({ file: job.file, bytes: own }, [own.buffer as ArrayBuffer]);
     }
   }

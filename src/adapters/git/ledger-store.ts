@@ -128,17 +128,22 @@ export class LedgerStore {
     return r.code === 0 ? r.stdout.trim() : undefined;
   }
 
+  /** The ledger files in the tree of commit `tip`: their paths and blob ids. */
+  private async branchFiles(tip: string): Promise<{ path: string; object: string }[]> {
+    const listing = await gitOk(this.o.repoDir, ['ls-tree', '-r', '-z', tip, '--', LEDGER_DIR]);
+    return listing
+      .split('\0')
+      .filter(Boolean)
+      .map((line) => ({ object: line.split(/\s+/)[2], path: line.slice(line.indexOf('\t') + 1) }))
+      .filter((e) => isLedgerFile(e.path));
+  }
+
   /** The ledger files on the branch, plus the per-policy files an older repository keeps in its checkout. */
   async files(): Promise<{ path: string; text: string }[]> {
     const checkout = readLegacyFiles(this.o.repoDir, !this.inGit);
     const tip = this.inGit ? await this.tip() : undefined;
     if (!tip) return checkout;
-    const listing = await gitOk(this.o.repoDir, ['ls-tree', '-r', '-z', tip, '--', LEDGER_DIR]);
-    const entries = listing
-      .split('\0')
-      .filter(Boolean)
-      .map((line) => ({ object: line.split(/\s+/)[2], path: line.slice(line.indexOf('\t') + 1) }))
-      .filter((e) => isLedgerFile(e.path));
+    const entries = await this.branchFiles(tip);
     const blobs = await readBlobs(this.o.repoDir, entries.map((e) => e.object));
     const branch = entries.map((e) => ({ path: e.path, text: blobs.get(e.object)!.toString('utf8') }));
     const seen = new Set(branch.map((f) => f.path));
@@ -159,13 +164,7 @@ export class LedgerStore {
     const tip = this.inGit ? await this.tip() : undefined;
     const checkout = legacyPaths(this.o.repoDir, !tip && !this.inGit).map((p) => fileRef(this.o.repoDir, p));
     if (!tip) return checkout;
-    const listing = await gitOk(this.o.repoDir, ['ls-tree', '-r', '-z', tip, '--', LEDGER_DIR]);
-    const branch: LedgerFileRef[] = listing
-      .split('\0')
-      .filter(Boolean)
-      .map((line) => ({ path: line.slice(line.indexOf('\t') + 1), object: line.split(/\s+/)[2] }))
-      .filter((e) => isLedgerFile(e.path))
-      .map((e) => ({ path: e.path, identity: `blob:${e.object}`, source: { blob: e.object } }));
+    const branch: LedgerFileRef[] = (await this.branchFiles(tip)).map((e) => ({ path: e.path, identity: `blob:${e.object}`, source: { blob: e.object } }));
     const onBranch = new Set(branch.map((f) => f.path));
     return [...checkout.filter((f) => !onBranch.has(f.path)), ...branch].sort((a, b) => ledgerOrder(a.path, b.path));
   }
