@@ -23,8 +23,8 @@ export const MAX_ERROR_CHARS = 4000;
 export const STATUS_CODE = Object.fromEntries(ROLLOUT_STATUSES.map((s, i) => [s, i])) as Record<RolloutStatus, number>;
 export const EVENT_CODE = Object.fromEntries(ROLLOUT_EVENTS.map((e, i) => [e, i])) as Record<RolloutEvent, number>;
 
-/** One wave of one file: its header and one slot per account, in order of first appearance. */
-export interface FoldWave {
+/** What identifies a wave and where it came from: the same on every row of the wave. */
+export interface FoldWaveHead {
   readonly policy: string;
   /** The run id, or `commit:<sha>` for rows without one. */
   readonly key: string;
@@ -32,6 +32,10 @@ export interface FoldWave {
   readonly commit: string;
   readonly pullRequest?: number;
   readonly runUrl?: string;
+}
+
+/** One wave of one file: its head and one slot per account, in order of first appearance. */
+export interface FoldWave extends FoldWaveHead {
   /** Some row of the wave carries retryOf. */
   retry: boolean;
   size: number;
@@ -80,7 +84,7 @@ function grow<T extends Float64Array | Uint8Array | Int32Array>(a: T, n: number,
   return next;
 }
 
-class WaveBuilder implements FoldWave {
+class WaveBuilder {
   retry = false;
   size = 0;
   account = new Float64Array(8);
@@ -94,12 +98,7 @@ class WaveBuilder implements FoldWave {
   readonly slotOf = new Map<number, number>();
   constructor(
     readonly index: number,
-    readonly policy: string,
-    readonly key: string,
-    readonly runId: string | undefined,
-    readonly commit: string,
-    readonly pullRequest: number | undefined,
-    readonly runUrl: string | undefined,
+    readonly head: FoldWaveHead,
   ) {}
 
   slot(account: number): number {
@@ -124,12 +123,7 @@ class WaveBuilder implements FoldWave {
   finish(): FoldWave {
     const n = this.size;
     return {
-      policy: this.policy,
-      key: this.key,
-      ...(this.runId !== undefined ? { runId: this.runId } : {}),
-      commit: this.commit,
-      ...(this.pullRequest !== undefined ? { pullRequest: this.pullRequest } : {}),
-      ...(this.runUrl !== undefined ? { runUrl: this.runUrl } : {}),
+      ...this.head,
       retry: this.retry,
       size: n,
       account: this.account.slice(0, n),
@@ -165,7 +159,8 @@ export function foldRows(rows: Iterable<RolloutRow>): LedgerFold {
     let w = last && lastPolicy === row.policy && lastKey === key ? last : byKey.get(`${row.policy}\u0000${key}`);
     if (!w) {
       const pr = typeof row.pullRequest === 'number' ? row.pullRequest : undefined;
-      w = new WaveBuilder(waves.length, row.policy, key, row.runId, String(row.commit ?? ''), pr, row.runUrl);
+      const head: FoldWaveHead = { policy: row.policy, key, ...(row.runId !== undefined ? { runId: row.runId } : {}), commit: String(row.commit ?? ''), ...(pr !== undefined ? { pullRequest: pr } : {}), ...(row.runUrl !== undefined ? { runUrl: row.runUrl } : {}) };
+      w = new WaveBuilder(waves.length, head);
       waves.push(w);
       byKey.set(`${row.policy}\u0000${key}`, w);
     }
@@ -219,7 +214,7 @@ export function foldRows(rows: Iterable<RolloutRow>): LedgerFold {
 }
 
 /** The format of an encoded fold; a cache keyed by it is never read by a build that does not know it. */
-export const FOLD_FORMAT = 1;
+export const FOLD_FORMAT = 2;
 const MAGIC = 'prism-fold';
 
 interface Header {
@@ -230,7 +225,8 @@ interface Header {
   readonly errors: readonly string[];
   readonly permissionSets: LedgerFold['permissionSets'];
   readonly updates: number;
-  readonly waves: readonly { p: string; k: string; r?: string; c: string; pr?: number; u?: string; t: boolean; n: number }[];
+  /** Each wave without its columns (they follow the header, in this order). */
+  readonly waves: readonly (FoldWaveHead & { readonly retry: boolean; readonly size: number })[];
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -249,7 +245,8 @@ export function encodeFold(fold: LedgerFold): Buffer {
     errors: fold.errors,
     permissionSets: fold.permissionSets.map((p) => ({ ...p, at: Number.isFinite(p.at) ? p.at : -1e308 })),
     updates: fold.updates.length,
-    waves: fold.waves.map((w) => ({ p: w.policy, k: w.key, ...(w.runId !== undefined ? { r: w.runId } : {}), c: w.commit, ...(w.pullRequest !== undefined ? { pr: w.pullRequest } : {}), ...(w.runUrl !== undefined ? { u: w.runUrl } : {}), t: w.retry, n: w.size })),
+    // the columns follow the header
+    waves: fold.waves.map(({ account, status, event, start, end, error, ...head }) => head),
   };
   const head = Buffer.from(JSON.stringify(header), 'utf8');
   const parts: Uint8Array[] = [];
@@ -290,20 +287,13 @@ export function decodeFold(bytes: Uint8Array): LedgerFold {
     return col;
   };
   const waves: FoldWave[] = header.waves.map((h) => ({
-    policy: h.p,
-    key: h.k,
-    ...(h.r !== undefined ? { runId: h.r } : {}),
-    commit: h.c,
-    ...(h.pr !== undefined ? { pullRequest: h.pr } : {}),
-    ...(h.u !== undefined ? { runUrl: h.u } : {}),
-    retry: h.t,
-    size: h.n,
-    account: take(h.n, (n) => new Float64Array(n)),
-    start: take(h.n, (n) => new Float64Array(n)),
-    end: take(h.n, (n) => new Float64Array(n)),
-    error: take(h.n, (n) => new Int32Array(n)),
-    status: take(h.n, (n) => new Uint8Array(n)),
-    event: take(h.n, (n) => new Uint8Array(n)),
+    ...h,
+    account: take(h.size, (n) => new Float64Array(n)),
+    start: take(h.size, (n) => new Float64Array(n)),
+    end: take(h.size, (n) => new Float64Array(n)),
+    error: take(h.size, (n) => new Int32Array(n)),
+    status: take(h.size, (n) => new Uint8Array(n)),
+    event: take(h.size, (n) => new Uint8Array(n)),
   }));
   const updates = take(header.updates, (n) => new Int32Array(n));
   if (at !== buf.length) throw new Error('not a dashboard fold: trailing bytes');
